@@ -1,0 +1,248 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from images.models import Image
+from newsroom.arabic import unique_slug
+from sections.models import Section
+from tags.models import Tag
+
+# What the body editor offers; the server-side allowlist is derived from this same dict,
+# so nothing the editor cannot make survives a save.
+BODY_EXTENSIONS = {
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+}
+
+
+def new_preview_secret():
+    return secrets.token_urlsafe(16)
+
+
+class ArticleQuerySet(models.QuerySet):
+    @staticmethod
+    def published_q():
+        """The one visibility rule. Now() is evaluated by the database on every query, so a
+        scheduled article appears on time without any job running."""
+        return Q(status=Article.Status.PUBLISHED, published_at__lte=Now()) & (
+            Q(expire_at__isnull=True) | Q(expire_at__gt=Now())
+        )
+
+    def published(self):
+        return self.filter(self.published_q())
+
+    def for_listing(self):
+        """What a card needs, in a fixed number of queries however many articles."""
+        return self.select_related("section", "lead_image").order_by("-published_at", "-id")
+
+
+class ArticleTag(TaggedItemBase):
+    """taggit's through model with a real foreign key (the generic one warns on new Django
+    and cannot be joined efficiently). It lives here, not in `tags`, so that `tags` never
+    imports `articles`."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="article_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+        verbose_name = "وسم مقال"
+        verbose_name_plural = "وسوم المقالات"
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "مسودة"
+        REVIEW = "review", "قيد المراجعة"
+        PUBLISHED = "published", "منشور"
+        UNPUBLISHED = "unpublished", "سُحب من النشر"
+
+    headline = models.CharField(
+        "العنوان",
+        max_length=255,
+        help_text="العنوان الرئيسي كما يظهر للقراء. اجعله واضحاً ودقيقاً، دون مبالغة.",
+    )
+    slug = models.SlugField(
+        "المعرّف في الرابط",
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="يُولَّد من العنوان إن تُرك فارغاً. تغييره لاحقاً لا يكسر الروابط القديمة.",
+    )
+    kicker = models.CharField(
+        "العنوان التمهيدي",
+        max_length=100,
+        blank=True,
+        help_text="كلمة أو كلمتان فوق العنوان، مثل «عاجل» أو «تحقيق».",
+    )
+    summary = models.TextField(
+        "الملخص",
+        max_length=600,
+        blank=True,
+        help_text="جملة أو جملتان تظهران تحت العنوان وفي القوائم ونتائج البحث والمشاركة.",
+    )
+    body = ProseEditorField(
+        "نص المقال",
+        extensions=BODY_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text="استخدم العناوين الفرعية (H2) لتقسيم المقالات الطويلة.",
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name="القسم",
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="القسم الرئيسي الذي يظهر فيه المقال.",
+    )
+    tags = TaggableManager(
+        "الوسوم",
+        through=ArticleTag,
+        blank=True,
+        help_text="افصل بين الوسوم بفاصلة (، أو ,). مثال: الحسكة، قسد، داعش",
+    )
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name="الصورة الرئيسية",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_for",
+    )
+    lead_image_caption = models.CharField(
+        "تعليق الصورة في هذا المقال",
+        max_length=500,
+        blank=True,
+        help_text="اتركه فارغاً لاستخدام تعليق الصورة من المكتبة.",
+    )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="الكتّاب",
+        blank=True,
+        related_name="articles",
+        help_text="من كتب المقال من فريق التحرير؛ تظهر أسماؤهم مع روابط لصفحاتهم.",
+    )
+    byline = models.CharField(
+        "اسم الكاتب (نص حر)",
+        max_length=255,
+        blank=True,
+        help_text="لكاتب من خارج الفريق، مثل مراسل متعاون.",
+    )
+    source = models.CharField(
+        "المصدر", max_length=255, blank=True, help_text="مثال: وكالة ستيب الإخبارية."
+    )
+    status = models.CharField(
+        "الحالة", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "وقت النشر",
+        null=True,
+        blank=True,
+        help_text="بتوقيت غرفة الأخبار. وقت في المستقبل يعني أن المقال مجدول وسيظهر وحده في موعده.",
+    )
+    expire_at = models.DateTimeField(
+        "وقت انتهاء النشر",
+        null=True,
+        blank=True,
+        help_text="اختياري: يختفي المقال من الموقع بعد هذا الوقت.",
+    )
+    content_updated_at = models.DateTimeField(
+        "آخر تحديث جوهري",
+        null=True,
+        blank=True,
+        help_text="يظهر للقراء بعبارة «تم التحديث». لا تغيّره للتصحيحات الإملائية.",
+    )
+    is_featured = models.BooleanField(
+        "مميّز", default=False, help_text="يظهر في أعلى الصفحة الرئيسية."
+    )
+    is_breaking = models.BooleanField(
+        "خبر عاجل", default=False, help_text="يظهر في شريط العاجل أعلى كل الصفحات."
+    )
+    breaking_until = models.DateTimeField(
+        "عاجل حتى",
+        null=True,
+        blank=True,
+        help_text="يختفي من شريط العاجل بعد هذا الوقت.",
+    )
+    related = models.ManyToManyField(
+        "self",
+        verbose_name="مقالات ذات صلة يختارها المحرر",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text="تظهر أولاً في «مقالات ذات صلة».",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="أنشأه",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("تاريخ الإنشاء", auto_now_add=True)
+    updated_at = models.DateTimeField("آخر حفظ", auto_now=True)
+    # Optimistic lock: every save states the version it was loaded at.
+    version = models.PositiveIntegerField("النسخة", default=1, editable=False)
+    # Changing it revokes every preview link already shared.
+    preview_secret = models.CharField(max_length=32, default=new_preview_secret, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", "يستطيع نشر المقالات وجدولتها وسحبها")]
+        verbose_name = "مقال"
+        verbose_name_plural = "المقالات"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub"),
+            models.Index(fields=["section", "-published_at"], name="article_section_pub"),
+            models.Index(fields=["-published_at", "-id"], name="article_pub_id"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # Sanitize on every path (admin, import, shell), not only through the form.
+        self.body = self._meta.get_field("body").sanitize(self.body or "")
+        if not self.slug:
+            others = Article.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(self.headline, lambda s: others.filter(slug=s).exists())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("article", args=[self.pk, self.slug])
+
+    @property
+    def caption(self):
+        if self.lead_image_caption:
+            return self.lead_image_caption
+        return self.lead_image.caption if self.lead_image else ""

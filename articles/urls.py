@@ -1,0 +1,25 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class UnicodeSlugConverter:
+    """Django's `slug` converter is ASCII-only; Arabic slugs need \\w."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<int:pk>/", views.article_detail, name="article_noslug"),
+    path("articles/<int:pk>/<uslug:slug>/", views.article_detail, name="article"),
+    path("sections/<uslug:slug>/", views.section_detail, name="section"),
+]

@@ -1,0 +1,47 @@
+"""Arabic text normalization shared by slugs, tags and search.
+
+One canonical form per word, so that spellings that look the same to a reader (with or
+without tashkeel or tatweel, Persian or Arabic yeh) get the same slug and the same tag.
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+TATWEEL = "\u0640"
+# Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
+TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Bidi controls, zero-width characters and the BOM: invisible, and a spoofing tool in names.
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+LETTER_MAP = str.maketrans({"\u06cc": "\u064a", "\u06a9": "\u0643"})  # Persian yeh/kaf
+
+
+def clean_name(text):
+    """Normalize a short name (headline-derived slug input, tag, section) for storage.
+
+    NFKC folds presentation forms; Persian yeh and kaf become their Arabic letters; bidi and
+    zero-width controls are removed; runs of whitespace collapse. Tashkeel is kept: it is
+    part of what the writer meant.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    text = INVISIBLE_RE.sub("", text).translate(LETTER_MAP)
+    return " ".join(text.split())
+
+
+def slugify_arabic(text, max_length=255):
+    """A unicode slug: Arabic letters kept, tashkeel and tatweel removed, words joined by '-'."""
+    text = TASHKEEL_RE.sub("", clean_name(text)).replace(TATWEEL, "")
+    slug = slugify(text, allow_unicode=True)
+    return slug[:max_length].strip("-")
+
+
+def unique_slug(text, exists, max_length=255, fallback="مقال"):
+    """The slug for `text`, with -2, -3 ... appended while `exists(slug)` says it is taken."""
+    base = slugify_arabic(text, max_length) or fallback
+    slug, n = base, 1
+    while exists(slug):
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)].strip("-") + suffix
+    return slug

@@ -1,0 +1,29 @@
+from django.db import models
+from django.urls import reverse
+from taggit.models import TagBase
+
+from newsroom.arabic import clean_name, slugify_arabic
+
+
+class Tag(TagBase):
+    """A topic, person or place that articles share. Names are normalized so that
+    'سوريا' typed with a Persian yeh is the same tag as with an Arabic one."""
+
+    name = models.CharField("الاسم", max_length=100, unique=True)
+    slug = models.SlugField("المعرّف في الرابط", max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "وسم"
+        verbose_name_plural = "الوسوم"
+
+    def save(self, *args, **kwargs):
+        self.name = clean_name(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("tag", args=[self.slug])
+
+    def slugify(self, tag, i=None):
+        slug = slugify_arabic(tag, 90) or "وسم"
+        return f"{slug}-{i}" if i is not None else slug

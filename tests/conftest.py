@@ -1,0 +1,169 @@
+import datetime
+import io
+import itertools
+import os
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article
+from articles.roles import EDITORS, JOURNALISTS
+from images.models import Image
+from sections.models import Section
+
+IN_CI = os.environ.get("CI") == "true"
+_counter = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests are excluded from a SQLite run by name (never silently skipped
+    in a PostgreSQL run): CI runs the suite once against each database."""
+    if connection.vendor != "postgresql":
+        kept = [item for item in items if "postgres" not in item.keywords]
+        if len(kept) != len(items):
+            config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+            items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def jpeg_bytes(size=(120, 80), colour=(200, 30, 30), **save_kwargs):
+    out = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(out, "JPEG", **save_kwargs)
+    return out.getvalue()
+
+
+@pytest.fixture
+def make_section(db):
+    def make(**overrides):
+        n = next(_counter)
+        fields = {"name": f"قسم {n}"} | overrides
+        return Section.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_image(db):
+    def make(**overrides):
+        n = next(_counter)
+        image = Image(**({"title": f"صورة {n}", "alt_text": f"وصف الصورة {n}"} | overrides))
+        image.file.save("x.jpg", ContentFile(jpeg_bytes()), save=False)
+        image.save()
+        return image
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_section):
+    """A published, visible article unless overridden."""
+    default_section = []
+
+    def make(tags=(), authors=(), **overrides):
+        if "section" not in overrides:
+            if not default_section:
+                default_section.append(make_section(name="الشأن السوري"))
+            overrides["section"] = default_section[0]
+        n = next(_counter)
+        fields = {
+            "headline": f"خبر رقم {n} عن الحسكة",
+            "summary": f"ملخص الخبر {n}",
+            "body": f"<p>فقرة أولى من الخبر {n}.</p><h2>عنوان فرعي</h2><p>فقرة ثانية.</p>",
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(hours=n),
+        } | overrides
+        article = Article.objects.create(**fields)
+        if tags:
+            article.tags.set(list(tags))
+        if authors:
+            article.authors.set(authors)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, group=None, **fields):
+        user = get_user_model().objects.create_user(
+            username=username, password="correct horse battery staple", is_staff=True, **fields
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("editor", EDITORS, first_name="سارة", last_name="الأحمد")
+
+
+@pytest.fixture
+def journalist(make_user):
+    return make_user("journalist", JOURNALISTS, first_name="عمر", last_name="الخطيب")
+
+
+def sqlite_now(raw_connection, clock):
+    """Redefine SQLite's strftime(format, 'NOW'), the form Django's Now() compiles to."""
+
+    def strftime(fmt, value):
+        assert value == "NOW", value
+        return clock().astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+    raw_connection.create_function("STRFTIME", 2, strftime, deterministic=False)
+
+
+@pytest.fixture
+def db_clock(db):
+    """Moves the database's clock, which is the one the visibility rule reads (Now()).
+
+    PostgreSQL: a function named statement_timestamp() in a schema searched before
+    pg_catalog. SQLite: strftime(format, 'NOW') redefined on this connection. Python's clock
+    is frozen at the same instant with freezegun, so both sides agree.
+    """
+    from freezegun import freeze_time
+
+    frozen = []
+
+    def move(when):
+        connection.ensure_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE SCHEMA IF NOT EXISTS newsroom_clock")
+                cursor.execute(
+                    "CREATE OR REPLACE FUNCTION newsroom_clock.statement_timestamp() "
+                    "RETURNS timestamptz LANGUAGE sql STABLE AS "
+                    "$$ SELECT current_setting('newsroom.now')::timestamptz $$"
+                )
+                cursor.execute("SELECT set_config('newsroom.now', %s, false)", [when.isoformat()])
+                cursor.execute("SET search_path TO newsroom_clock, pg_catalog, public")
+        else:
+            sqlite_now(connection.connection, lambda: when)
+        if frozen:
+            frozen.pop().stop()
+        freezer = freeze_time(when)
+        freezer.start()
+        frozen.append(freezer)
+
+    yield move
+    if frozen:
+        frozen.pop().stop()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("RESET search_path")
+    elif connection.connection is not None:
+        # The in-memory test database outlives the test, and sqlite3 caches statements
+        # compiled against our function: hand it the real clock rather than removing it.
+        sqlite_now(connection.connection, lambda: datetime.datetime.now(datetime.UTC))

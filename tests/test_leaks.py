@@ -1,0 +1,94 @@
+"""No non-public article ever shows on a public URL (DESIGN.md, "The visibility rule")."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from articles.models import Article
+
+from .public_urls import NOT_PUBLIC, PUBLIC_URLS
+
+Status = Article.Status
+
+
+def non_public_states():
+    now = timezone.now()
+    return {
+        "DRAFT": {"status": Status.DRAFT, "published_at": None},
+        "REVIEW": {"status": Status.REVIEW, "published_at": now - timedelta(hours=1)},
+        "UNPUBLISHED": {"status": Status.UNPUBLISHED, "published_at": now - timedelta(days=1)},
+        "SCHEDULED": {"status": Status.PUBLISHED, "published_at": now + timedelta(hours=1)},
+        "EXPIRED": {
+            "status": Status.PUBLISHED,
+            "published_at": now - timedelta(days=2),
+            "expire_at": now - timedelta(minutes=1),
+        },
+    }
+
+
+def public_url_names(resolver=None, prefix=""):
+    """Every named URL pattern outside the admin."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if getattr(pattern, "app_name", None) == "admin":
+                continue
+            yield from public_url_names(pattern, prefix)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.name or f"<unnamed {pattern.pattern}>"
+
+
+@pytest.fixture
+def world(make_article, make_image, editor):
+    article = make_article(tags=["الحسكة"], authors=[editor], lead_image=make_image())
+    canaries = {}
+    for state, fields in non_public_states().items():
+        canary = f"CANARY-{state}-7f3a"
+        hidden = make_article(
+            headline=f"عنوان {canary}",
+            summary=f"ملخص {canary}",
+            body=f"<p>نص {canary}</p>",
+            section=article.section,
+            tags=["الحسكة", f"وسم-{canary}"],
+            authors=[editor],
+            lead_image=make_image(alt_text=f"بديل {canary}", caption=f"تعليق {canary}"),
+            is_featured=True,
+            is_breaking=True,
+            **fields,
+        )
+        article.related.add(hidden)
+        canaries[canary] = hidden
+    return SimpleNamespace(
+        article=article,
+        section=article.section,
+        tag=article.tags.get(),
+        author=editor,
+        canaries=canaries,
+    )
+
+
+def test_every_public_url_is_registered():
+    names = set(public_url_names())
+    missing = names - PUBLIC_URLS.keys() - NOT_PUBLIC.keys()
+    assert not missing, f"public URLs missing from tests/public_urls.py: {sorted(missing)}"
+
+
+def test_no_public_url_shows_a_non_public_article(client, world):
+    paths = [path for build in PUBLIC_URLS.values() for path in build(world)]
+    assert len(paths) >= len(PUBLIC_URLS)
+    for path in paths:
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, path
+        text = response.content.decode() + str(response.headers)
+        for canary in world.canaries:
+            assert canary not in text, f"{canary} leaked on {path}"
+    assert world.article.headline in client.get(world.article.get_absolute_url()).content.decode()
+
+
+def test_non_public_articles_are_404_at_their_own_urls(client, world):
+    for canary, article in world.canaries.items():
+        assert client.get(article.get_absolute_url()).status_code == 404, canary
+        assert client.get(f"/articles/{article.pk}/").status_code == 404, canary
