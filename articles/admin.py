@@ -4,6 +4,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from .models import Article
+from .paginators import EstimatedCountPaginator
 
 
 @admin.register(Article)
@@ -12,6 +13,9 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["status", "section", "is_featured", "is_breaking"]
     search_fields = ["headline", "summary"]
     list_select_related = ["section"]
+    # A million rows: no exact COUNT(*) per page view (articles/paginators.py).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
     autocomplete_fields = ["section", "lead_image", "authors", "related"]
     prepopulated_fields = {}
     fieldsets = [

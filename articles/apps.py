@@ -7,7 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "المقالات"
 
     def ready(self):
+        from .pagecache import connect_invalidation
         from .roles import ensure_groups
+
+        connect_invalidation()
 
         # After the last app of the project has migrated, its permissions exist.
         post_migrate.connect(ensure_groups, sender=self)

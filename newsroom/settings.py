@@ -166,3 +166,63 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Speed (issue 7): page cache, gzip, conditional GET. ---------------------------------
+# Whole anonymous pages are cached (articles/pagecache.py); every cache key holds a content
+# generation bumped after each committed change, so a retraction disappears at once.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "default"
+# Upper bound for a cached page; the time to the next scheduled publication or expiry
+# lowers it. Bounds the damage if an invalidation is lost while Redis is unreachable.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+# What a CDN in front may keep (s-maxage); browsers always revalidate (max-age=0 + ETag).
+PAGE_CACHE_CDN_MAX_AGE = int(os.environ.get("PAGE_CACHE_CDN_MAX_AGE", "30"))
+PAGE_CACHE_MAX_PARAM_LENGTH = 100
+# The one list of cacheable pages, by URL name. Feeds and sitemaps are listed by the names
+# they are given in articles/urls.py; a name that does not exist yet is harmless.
+PAGE_CACHE_URL_NAMES = {
+    "home",
+    "article",
+    "article_noslug",
+    "section",
+    "tag",
+    "author",
+    "search",
+    "feed_latest",
+    "feed_section",
+    "feed_tag",
+    "feed_author",
+    "atom_latest",
+    "atom_section",
+    "atom_tag",
+    "atom_author",
+    "sitemap",
+    "sitemap_index",
+    "sitemap_news",
+    "sitemap_section",
+    "django.contrib.sitemaps.views.sitemap",
+    "django.contrib.sitemaps.views.index",
+    "robots",
+    "robots_txt",
+}
+# gzip outermost (after whitenoise, which serves its own precompressed static files);
+# conditional GET answers 304 to a matching ETag/Last-Modified; the page cache sits after
+# authentication so it can tell staff from readers.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "django.middleware.gzip.GZipMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware") + 1,
+    "django.middleware.http.ConditionalGetMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "articles.pagecache.PageCacheMiddleware",
+)
+# Hashed static files (CompressedManifestStaticFilesStorage when not DEBUG) are immutable:
+# whitenoise serves them with a one-year max-age; unhashed ones get a short one.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
+# `make bench` only: a view that returns a page's bytes from memory, to measure the floor.
+BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", default=False)
+BENCH_PAGE_FILE = Path(os.environ.get("NEWSROOM_BENCH_PAGE", BASE_DIR / "bench" / "page.html"))

@@ -15,3 +15,8 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_VIEWS:
+    from newsroom import benchviews
+
+    urlpatterns += [path("bench/minimal/", benchviews.minimal, name="bench_minimal")]

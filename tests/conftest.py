@@ -167,3 +167,10 @@ def db_clock(db):
         # The in-memory test database outlives the test, and sqlite3 caches statements
         # compiled against our function: hand it the real clock rather than removing it.
         sqlite_now(connection.connection, lambda: datetime.datetime.now(datetime.UTC))
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Tests run inside transactions that never commit, so the page cache's after-commit
+    invalidation never fires there. tests/test_page_cache.py turns it on where it is proven."""
+    settings.PAGE_CACHE_ENABLED = False

@@ -1,0 +1,286 @@
+"""The page cache: whole anonymous pages, invalidated exactly.
+
+Every cache key holds the content *generation*, a number bumped after any transaction that
+changes what a page can show commits (articles, sections, tags, images, authors: see
+`connect_invalidation`). A bump makes every cached page unreachable at once; old entries
+simply expire. A page is never kept past the next scheduled publication or expiry, because
+visibility is decided by the database clock and no save happens when a scheduled article
+goes live.
+
+What is cached: GET/HEAD answers with status 200 to anonymous readers, on URL names listed
+in `settings.PAGE_CACHE_URL_NAMES`, whose query string holds only `page` and (for search)
+one sane `q`. Anything else (staff, previews, the admin, odd parameters, POST) is rendered
+every time. Cache failures (Redis down) degrade to rendering, never to a 500.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Subquery
+from django.db.models.functions import Now
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+# Headers that describe the stored page; everything else is recomputed per response.
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
+# How long a request that lost the render race waits for the winner's page.
+LOCK_SECONDS = 10
+WAIT_SECONDS = 3.0
+WAIT_STEP = 0.02
+
+_bump_pending = False
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _safe(operation, default=None):
+    """Run a cache operation; a broken cache (Redis down) is logged, never raised."""
+    try:
+        return operation()
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return default
+
+
+def current_generation(cache):
+    """The generation, created from the clock when missing, so that a generation lost to
+    eviction or a Redis restart never comes back with a number already used."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def bump_generation():
+    """Make every cached page stale. Called after commit; if the cache is unreachable the
+    bump is retried by this process's next request (pages also expire on their own within
+    PAGE_CACHE_TIMEOUT)."""
+    global _bump_pending
+    cache = page_cache()
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # missing: a fresh clock-based generation is newer than any old one
+            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        return True
+
+    _bump_pending = not _safe(bump, default=False)
+
+
+def content_changed(**kwargs):
+    """Signal receiver: content that pages show changed; invalidate once the change is
+    visible to other connections (after commit), never before."""
+    if kwargs.get("raw"):  # fixtures being loaded
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a staff login changes nothing a reader sees
+    transaction.on_commit(bump_generation, using=kwargs.get("using"))
+
+
+def connect_invalidation():
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from images.models import Image
+    from sections.models import Section
+    from tags.models import Tag
+
+    from .models import Article, ArticleTag
+
+    for model in (Article, ArticleTag, Section, Tag, Image, get_user_model()):
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
+    for through in (Article.authors.through, Article.related.through, ArticleTag):
+        m2m_changed.connect(
+            content_changed, sender=through, dispatch_uid=f"pagecache-m2m-{through}"
+        )
+
+
+def next_change(cache, generation):
+    """The next instant at which visibility changes by the clock alone: the earliest future
+    publication or expiry among published articles (None if there is none). One indexed
+    query, cached under the generation until that instant."""
+    key = f"pagecache:{generation}:next"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    from .models import Article
+
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    upcoming = published.filter(published_at__gt=Now()).order_by("published_at")
+    expiring = published.filter(expire_at__gt=Now()).order_by("expire_at")
+    # Both earliest instants in one round trip: two index probes as scalar subqueries.
+    row = (
+        Article.objects.annotate(
+            p=Subquery(upcoming.values("published_at")[:1]),
+            e=Subquery(expiring.values("expire_at")[:1]),
+        )
+        .values_list("p", "e")
+        .order_by()[:1]
+    )
+    instants = [moment for moment in (row[0] if row else ()) if moment is not None]
+    moment = min(instants).timestamp() if instants else 0
+    timeout = settings.PAGE_CACHE_TIMEOUT
+    if moment:
+        timeout = min(timeout, max(1, int(moment - time.time())))
+    cache.set(key, moment, timeout)
+    return moment or None
+
+
+class PageCacheMiddleware:
+    """Serves and stores whole pages; see the module docstring for what qualifies.
+
+    Sits after AuthenticationMiddleware. It reads the session only when the request carries
+    a session cookie, so an anonymous reader's page is never marked `Vary: Cookie` and a CDN
+    can keep it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_ENABLED or not self.is_public_page(request):
+            return self.get_response(request)
+        if self.is_staff_request(request) or request.method not in ("GET", "HEAD"):
+            response = self.get_response(request)
+            patch_cache_control(response, private=True, no_store=True)
+            response.headers.pop("Expires", None)
+            return response
+        if not self.has_plain_query(request):
+            return self.get_response(request)
+        cache = page_cache()
+        if _bump_pending:
+            bump_generation()
+        generation = _safe(lambda: current_generation(cache))
+        if generation is None:
+            return self.public(self.get_response(request), None)
+        key = self.key(request, generation)
+        entry = _safe(lambda: cache.get(key))
+        if entry is None:
+            entry = self.render_once(request, cache, key, generation)
+            if isinstance(entry, HttpResponse):
+                return entry
+        return self.replay(request, entry)
+
+    @staticmethod
+    def is_public_page(request):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.url_name in settings.PAGE_CACHE_URL_NAMES
+
+    @staticmethod
+    def is_staff_request(request):
+        # No session cookie means anonymous: deciding so without touching the session keeps
+        # SessionMiddleware from adding `Vary: Cookie` to readers' pages.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return False
+        return request.user.is_authenticated
+
+    @staticmethod
+    def has_plain_query(request):
+        """Only `page` and a single sane `q` may vary a cached page; anything else (tracking
+        parameters, cache busters, repeated keys) is rendered fresh and not stored, so
+        nobody can fill the cache with junk keys."""
+        for name, values in request.GET.lists():
+            if name not in ("page", "q") or len(values) != 1:
+                return False
+            if len(values[0]) > settings.PAGE_CACHE_MAX_PARAM_LENGTH:
+                return False
+        return True
+
+    @staticmethod
+    def key(request, generation):
+        query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+        raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        return f"pagecache:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+    def render_once(self, request, cache, key, generation):
+        """Render on a miss, letting only one request per page and generation do it while
+        the others wait briefly for its result (stampede protection)."""
+        lock = f"{key}:lock"
+        if not _safe(lambda: cache.add(lock, 1, LOCK_SECONDS), default=True):
+            deadline = time.monotonic() + WAIT_SECONDS
+            while time.monotonic() < deadline:
+                time.sleep(WAIT_STEP)
+                entry = _safe(lambda: cache.get(key))
+                if entry is not None:
+                    return entry
+        try:
+            response = self.get_response(request)
+            entry = self.store(request, response, cache, key, generation)
+        finally:
+            _safe(lambda: cache.delete(lock))
+        return entry if entry is not None else self.public(response, None)
+
+    def store(self, request, response, cache, key, generation):
+        if (
+            response.status_code != 200
+            or response.streaming
+            or response.cookies
+            or response.has_header("Vary")
+            or "private" in response.get("Cache-Control", "")
+            or "no-store" in response.get("Cache-Control", "")
+            or (getattr(request, "session", None) is not None and request.session.accessed)
+        ):
+            return None
+        timeout = settings.PAGE_CACHE_TIMEOUT
+        moment = _safe(lambda: next_change(cache, generation))
+        if moment:
+            timeout = min(timeout, int(moment - time.time()))
+        if timeout < 1:
+            return None
+        content = response.content
+        entry = {
+            "content": content,
+            "headers": {h: response[h] for h in STORED_HEADERS if response.has_header(h)},
+            "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+            "modified": time.time(),
+            "expires": time.time() + timeout,
+        }
+        _safe(lambda: cache.set(key, entry, timeout))
+        return entry
+
+    def replay(self, request, entry):
+        response = HttpResponse(entry["content"])
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(entry["modified"])
+        response = self.public(response, entry["expires"] - time.time())
+        conditional = get_conditional_response(
+            request,
+            etag=entry["etag"],
+            last_modified=int(entry["modified"]),
+            response=response,
+        )
+        if conditional.status_code == 304:
+            conditional["Cache-Control"] = response["Cache-Control"]
+        return conditional
+
+    @staticmethod
+    def public(response, seconds_left):
+        """Browsers revalidate every time (a 304 is cheap); a CDN may keep the page a short
+        while, never past the next scheduled change."""
+        if response.has_header("Cache-Control") or response.status_code != 200:
+            return response
+        shared = settings.PAGE_CACHE_CDN_MAX_AGE
+        if seconds_left is not None:
+            shared = max(0, min(shared, int(seconds_left)))
+        patch_cache_control(response, public=True, max_age=0, s_maxage=shared)
+        return response

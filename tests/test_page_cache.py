@@ -1,0 +1,342 @@
+"""The page cache serves readers from memory and never shows them a stale page
+(DESIGN.md, "Caching and scale"; articles/pagecache.py)."""
+
+import gzip
+import threading
+import urllib.request
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.http import HttpResponse
+from django.test.signals import template_rendered
+from django.urls import include, path, reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.pagecache import current_generation, page_cache
+
+Status = Article.Status
+
+
+def counting_preview(request, token):
+    return HttpResponse(f"preview {uuid.uuid4()}")
+
+
+# This module doubles as a URLconf for the preview test: the real URLs plus a preview page.
+urlpatterns = [
+    path("preview/<str:token>/", counting_preview, name="preview"),
+    path("", include("newsroom.urls")),
+]
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_TIMEOUT = 600
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"page-cache-test-{uuid.uuid4()}",
+        }
+    }
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed, firing the cache invalidation."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def served_from_cache(client, url, django_assert_num_queries, **headers):
+    with django_assert_num_queries(0):
+        return client.get(url, headers=headers)
+
+
+def test_an_anonymous_page_is_served_from_the_cache_without_queries(
+    client, make_article, page_cache_on, django_assert_num_queries
+):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    again = served_from_cache(client, article.get_absolute_url(), django_assert_num_queries)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert article.headline in again.content.decode()
+
+
+def test_a_cached_page_is_public_for_a_cdn_and_not_varied_by_cookie(
+    client, make_article, page_cache_on
+):
+    make_article()
+    client.get("/")
+    response = client.get("/")
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control
+    assert "max-age=0" in cache_control
+    assert "s-maxage=30" in cache_control
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+def test_publishing_an_article_shows_it_at_once(client, make_article, page_cache_on, committed):
+    make_article(headline="خبر قديم")
+    assert "خبر قديم" in client.get("/").content.decode()
+    with committed():
+        make_article(headline="خبر عاجل جديد")
+    assert "خبر عاجل جديد" in client.get("/").content.decode()
+
+
+def test_editing_an_article_changes_every_cached_page_that_shows_it(
+    client, make_article, page_cache_on, committed
+):
+    article = make_article(headline="عنوان أول")
+    url = article.get_absolute_url()
+    client.get("/"), client.get(url)
+    with committed():
+        article.headline = "عنوان مصحح"
+        article.save()
+    assert "عنوان مصحح" in client.get("/").content.decode()
+    assert "عنوان مصحح" in client.get(url).content.decode()
+
+
+def test_a_retraction_vanishes_at_once(client, make_article, page_cache_on, committed):
+    article = make_article(headline="خبر سيُسحب")
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert "خبر سيُسحب" in client.get("/").content.decode()
+    with committed():
+        article.status = Status.UNPUBLISHED
+        article.save()
+    assert client.get(url).status_code == 404
+    assert "خبر سيُسحب" not in client.get("/").content.decode()
+
+
+def test_a_deleted_article_vanishes_at_once(client, make_article, page_cache_on, committed):
+    article = make_article(headline="خبر سيُحذف")
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    client.get("/")
+    with committed():
+        article.delete()
+    assert client.get(url).status_code == 404
+    assert "خبر سيُحذف" not in client.get("/").content.decode()
+
+
+def test_renaming_a_section_changes_the_cached_article_page(
+    client, make_article, page_cache_on, committed
+):
+    article = make_article()
+    url = article.get_absolute_url()
+    client.get(url)
+    with committed():
+        article.section.name = "قسم بعد التغيير"
+        article.section.save()
+    assert "قسم بعد التغيير" in client.get(url).content.decode()
+
+
+def test_changing_the_lead_image_text_changes_the_cached_article_page(
+    client, make_article, make_image, page_cache_on, committed
+):
+    image = make_image(alt_text="وصف قديم")
+    article = make_article(lead_image=image)
+    url = article.get_absolute_url()
+    assert "وصف قديم" in client.get(url).content.decode()
+    with committed():
+        image.alt_text = "وصف جديد للصورة"
+        image.save()
+    assert "وصف جديد للصورة" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda a, tag: a.tags.add("وسم جديد"), id="tag-added"),
+        pytest.param(lambda a, tag: a.tags.remove(tag), id="tag-removed"),
+        pytest.param(lambda a, tag: tag.__class__.objects.filter(pk=tag.pk).get().save(), id="tag"),
+        pytest.param(lambda a, tag: a.authors.clear(), id="authors"),
+        pytest.param(lambda a, tag: a.related.add(a), id="related"),
+        pytest.param(lambda a, tag: a.authors.first().save(), id="author-renamed"),
+    ],
+)
+def test_every_change_a_page_can_show_bumps_the_generation(
+    make_article, editor, page_cache_on, committed, change
+):
+    article = make_article(tags=["الحسكة"], authors=[editor])
+    tag = article.tags.get()
+    before = current_generation(page_cache())
+    with committed():
+        change(article, tag)
+    assert current_generation(page_cache()) != before
+
+
+def test_a_staff_login_does_not_empty_the_cache(editor, page_cache_on, committed):
+    before = current_generation(page_cache())
+    with committed():
+        editor.last_login = timezone.now()
+        editor.save(update_fields=["last_login"])
+    assert current_generation(page_cache()) == before
+
+
+def test_a_lost_generation_comes_back_newer_than_any_used_before(page_cache_on):
+    cache = page_cache()
+    first = current_generation(cache)
+    cache.clear()
+    assert current_generation(cache) > first
+
+
+def test_a_scheduled_article_appears_on_time_although_the_page_was_cached(
+    client, make_article, page_cache_on, db_clock, django_assert_num_queries
+):
+    now = timezone.now().replace(microsecond=0)
+    db_clock(now)
+    make_article(headline="خبر قائم", published_at=now - timedelta(hours=1))
+    make_article(headline="خبر مجدول", published_at=now + timedelta(minutes=5))
+    first = client.get("/")
+    assert "خبر مجدول" not in first.content.decode()
+    assert "s-maxage=30" in first["Cache-Control"]
+    db_clock(now + timedelta(minutes=4, seconds=50))
+    cached = served_from_cache(client, "/", django_assert_num_queries)
+    assert "خبر مجدول" not in cached.content.decode()
+    assert "s-maxage=10" in cached["Cache-Control"]  # a CDN may not keep it past go-live
+    db_clock(now + timedelta(minutes=5, seconds=1))
+    assert "خبر مجدول" in client.get("/").content.decode()
+
+
+def test_an_expiring_article_leaves_the_cached_page_on_time(
+    client, make_article, page_cache_on, db_clock
+):
+    now = timezone.now().replace(microsecond=0)
+    db_clock(now)
+    make_article(headline="خبر مؤقت", expire_at=now + timedelta(minutes=3))
+    assert "خبر مؤقت" in client.get("/").content.decode()
+    db_clock(now + timedelta(minutes=3, seconds=1))
+    assert "خبر مؤقت" not in client.get("/").content.decode()
+
+
+def test_staff_pages_are_never_cached(client, make_article, editor, page_cache_on):
+    article = make_article(headline="خبر للمحرر")
+    client.force_login(editor)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    anonymous = client.get(article.get_absolute_url())
+    assert "public" in anonymous["Cache-Control"]
+
+
+def test_staff_never_receive_the_readers_cached_page(
+    client, make_article, editor, page_cache_on, django_assert_max_num_queries
+):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    client.force_login(editor)
+    with django_assert_max_num_queries(20) as queries:
+        response = client.get(article.get_absolute_url())
+    assert len(queries) > 0
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_previews_are_never_cached(client, settings, page_cache_on):
+    settings.ROOT_URLCONF = __name__
+    first = client.get("/preview/abc/")
+    second = client.get("/preview/abc/")
+    assert first.status_code == second.status_code == 200
+    assert first.content != second.content
+
+
+def test_admin_pages_are_never_cached(client, page_cache_on):
+    response = client.get(reverse("admin:login"))
+    assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?utm_source=x", "?page=1&page=2", "?q=" + "ا" * 101, "?q=a&q=b", "?nocache=1"],
+)
+def test_odd_parameters_are_rendered_fresh_and_not_stored(
+    client, make_article, page_cache_on, django_assert_max_num_queries, query
+):
+    make_article()
+    client.get("/" + query)
+    with django_assert_max_num_queries(20) as queries:
+        client.get("/" + query)
+    assert len(queries) > 0
+
+
+def test_a_post_is_never_cached(client, make_article, page_cache_on):
+    make_article()
+    response = client.post("/")
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_matching_etag_or_date_gets_a_304(client, make_article, page_cache_on):
+    make_article()
+    first = client.get("/")
+    assert first["ETag"] and first["Last-Modified"]
+    by_etag = client.get("/", headers={"if-none-match": first["ETag"]})
+    by_date = client.get("/", headers={"if-modified-since": first["Last-Modified"]})
+    assert by_etag.status_code == by_date.status_code == 304
+    assert not by_etag.content
+
+
+def test_html_is_gzipped_for_clients_that_accept_it(client, make_article, page_cache_on):
+    make_article(body="<p>" + "فقرة طويلة من الخبر. " * 200 + "</p>")
+    plain = client.get("/")
+    zipped = client.get("/", headers={"accept-encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+
+
+def test_the_site_keeps_serving_when_redis_is_down(
+    client, settings, make_article, page_cache_on, committed
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    article = make_article()
+    assert client.get("/").status_code == 200
+    assert client.get(article.get_absolute_url()).status_code == 200
+    with committed():
+        article.headline = "تعديل أثناء تعطل Redis"
+        article.save()
+    assert "تعديل أثناء تعطل Redis" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_cold_requests_render_the_page_at_most_twice(
+    live_server, make_article, page_cache_on
+):
+    article = make_article()
+    url = live_server.url + article.get_absolute_url()
+    renders = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "articles/article_detail.html":
+            renders.append(1)
+
+    template_rendered.connect(count)
+    start = threading.Barrier(50)
+    results = []
+
+    def fetch():
+        start.wait()
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own server)
+            results.append((response.status, response.read()))
+
+    try:
+        threads = [threading.Thread(target=fetch) for _ in range(50)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        template_rendered.disconnect(count)
+    assert len(results) == 50
+    assert {status for status, _ in results} == {200}
+    assert len({body for _, body in results}) == 1
+    assert len(renders) <= 2
