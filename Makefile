@@ -31,3 +31,8 @@ test: lint
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
+
+# Dataset + gunicorn + load on 127.0.0.1 (PostgreSQL newsroom_bench, Redis db 5, port 8115);
+# results table on stdout. `make bench BENCH_ARGS="--articles 1000000"` for the scale run.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

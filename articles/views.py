@@ -1,10 +1,10 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from sections.models import Section
 
 from .models import Article
+from .paginators import DeferredJoinPaginator
 
 PAGE_SIZE = 20
 
@@ -14,7 +14,7 @@ def paginate(request, queryset):
     number = request.GET.get("page", "1")
     if not number.isdigit() or len(number) > 6:
         raise Http404
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = DeferredJoinPaginator(queryset, PAGE_SIZE)
     if not 1 <= int(number) <= paginator.num_pages:
         raise Http404
     return paginator.page(int(number))

@@ -1,0 +1,336 @@
+"""`make bench`: dataset, a production-like gunicorn, bounded load, one table.
+
+    .venv/bin/python bench/run.py [--articles 10000] [--duration 5] [--connections 16]
+
+Everything runs on 127.0.0.1: PostgreSQL database `newsroom_bench` (created if missing;
+BENCH_DATABASE_URL overrides), Redis db 5 (BENCH_REDIS_URL), gunicorn on port 8115. Load comes
+from wrk when installed (Debian package `wrk`), else from a Python client with the same
+bounds. "uncached" requests add `?nocache=1`: the page cache never stores a page whose query
+holds a parameter other than `page`/`q`, so each such request renders fully, by design.
+"minimal" is a bench-only view (NEWSROOM_BENCH_VIEWS=1) returning the article page's bytes
+from memory through the same middleware: the floor the others are compared with.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--spike-connections", type=int, default=200)
+    parser.add_argument("--spike-duration", type=int, default=30)
+    parser.add_argument("--port", type=int, default=8115)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--python-client", action="store_true", help="ignore wrk")
+    return parser.parse_args()
+
+
+def environment(args):
+    database = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+    )
+    return os.environ | {
+        "DATABASE_URL": database,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "NEWSROOM_BENCH_VIEWS": "1",
+        "NEWSROOM_BENCH_PAGE": str(ROOT / "bench" / "data" / "page.html"),
+        "MEDIA_ROOT": str(ROOT / "bench" / "data" / "media"),
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+
+
+def ensure_database(url):
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def manage(env, *command, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+    return result.stdout
+
+
+PICK_TARGETS = """
+import json
+from django.db.models import Count
+from articles.models import Article
+from sections.models import Section
+from tags.models import Tag
+live = Article.objects.published()
+article = live.exclude(lead_image=None).order_by("-published_at").first()
+section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+tag = Tag.objects.annotate(n=Count("article_items")).order_by("-n").first()
+author = article.authors.first()
+print(json.dumps({
+    "article": article.get_absolute_url(),
+    "section": f"/sections/{section.slug}/",
+    "tag": f"/tags/{tag.slug}/",
+    "author": f"/authors/{author.username}/" if author else "/authors/none/",
+    "word": article.headline.split()[0],
+}))
+"""
+
+ADMIN_TIMING = """
+import json, statistics, time
+from django.contrib.auth import get_user_model
+from django.test import Client
+user, _ = get_user_model().objects.get_or_create(username="bench-admin",
+    defaults={"is_staff": True, "is_superuser": True})
+client = Client(HTTP_HOST="127.0.0.1")
+client.force_login(user)
+out = {}
+for label, url in [("changelist", "/admin/articles/article/"),
+                   ("changelist filtered", "/admin/articles/article/?status__exact=published"),
+                   ("changelist page 100", "/admin/articles/article/?p=100")]:
+    times = []
+    for _ in range(6):
+        started = time.perf_counter()
+        status = client.get(url).status_code
+        times.append((time.perf_counter() - started) * 1000)
+    out[label] = (status, statistics.median(times[1:]))
+print(json.dumps(out))
+"""
+
+
+def start_server(args, env):
+    command = [
+        GUNICORN,
+        "newsroom.wsgi",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "2048",
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{args.port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            return server, base
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+def worker_rss_mb(server):
+    children = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "--ppid", str(server.pid)], capture_output=True, text=True
+    ).stdout.split()
+    return [int(rss) / 1024 for rss in children[1::2]]
+
+
+UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}
+
+
+def wrk(url, connections, duration):
+    threads = min(2, connections)
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "5s",
+            "--latency",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency(percent):
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        return float(match[1]) * UNITS[match[2]] if match else float("nan")
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non_2xx[1]) if non_2xx else 0
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
+
+
+def python_client(url, connections, duration):
+    """Closed-loop keep-alive client: `connections` threads, each one request at a time."""
+    parts = urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies, errors, lock = [], [0], threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def run():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+        mine, failed = [], 0
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", target)
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    failed += 1
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=run) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
+    return {
+        "rps": len(latencies) / duration,
+        "p50": pick(0.50) if latencies else float("nan"),
+        "p99": pick(0.99) if latencies else float("nan"),
+        "errors": errors[0],
+    }
+
+
+def row(label, result, floor=None):
+    if result is None:
+        return f"| {label} | n/a | n/a | n/a | n/a | n/a |"
+    ratio = f"{100 * result['rps'] / floor:.0f}%" if floor else "100%"
+    return (
+        f"| {label} | {result['rps']:,.0f} | {result['p50']:.1f} | {result['p99']:.1f} "
+        f"| {result['errors']} | {ratio} |"
+    )
+
+
+def main():
+    args = parse_args()
+    env = environment(args)
+    load = python_client if args.python_client or not shutil.which("wrk") else wrk
+    (ROOT / "bench" / "data").mkdir(exist_ok=True)
+    ensure_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "generate_dataset", "--articles", str(args.articles))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    targets = json.loads(manage(env, "shell", "-c", PICK_TARGETS, capture=True).splitlines()[-1])
+    admin = json.loads(manage(env, "shell", "-c", ADMIN_TIMING, capture=True).splitlines()[-1])
+    server, base = start_server(args, env)
+    try:
+        _, page = fetch(base + quote(targets["article"]))
+        Path(env["NEWSROOM_BENCH_PAGE"]).write_bytes(page)
+        pages = {
+            "home": "/",
+            "article": targets["article"],
+            "section p1": targets["section"],
+            "section p200": targets["section"] + "?page=200",
+            "tag": targets["tag"],
+            "author": targets["author"],
+            "search": "/search/?q=" + targets["word"],
+            "feed": "/feeds/latest/",
+        }
+        pages = {name: quote(path, safe="/?=&%") for name, path in pages.items()}
+        print(f"client: {load.__name__}, {args.connections} connections, {args.duration}s each")
+        minimal = load(base + "/bench/minimal/", args.connections, args.duration)
+        lines = [row("minimal (same bytes from memory)", minimal)]
+        results = {}
+        for name, path in pages.items():
+            for mode in ("cached", "uncached"):
+                url = base + path
+                if mode == "uncached":
+                    url += ("&" if "?" in path else "?") + "nocache=1"
+                if fetch(url)[0] != 200:
+                    results[(name, mode)] = None
+                else:
+                    results[(name, mode)] = load(url, args.connections, args.duration)
+                lines.append(row(f"{name} {mode}", results[(name, mode)], minimal["rps"]))
+                print(lines[-1], flush=True)
+        spike = load(base + "/", args.spike_connections, args.spike_duration)
+        rss = worker_rss_mb(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    load_avg = os.getloadavg()
+    print()
+    print(f"## {args.articles:,} articles, {load.__name__}, {time.strftime('%Y-%m-%d %H:%M')}")
+    print(
+        f"gunicorn gthread {args.workers} workers x {args.threads} threads; "
+        f"{args.connections} connections x {args.duration}s per row; load avg {load_avg[0]:.1f}"
+    )
+    print()
+    print("| page | req/s | p50 ms | p99 ms | errors | vs minimal |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print("\n".join(lines))
+    print()
+    print(
+        f"Spike: {args.spike_connections} clients on home for {args.spike_duration}s: "
+        f"{spike['rps']:,.0f} req/s, p50 {spike['p50']:.1f} ms, p99 {spike['p99']:.1f} ms, "
+        f"{spike['errors']} errors"
+    )
+    print("Worker RSS after the run: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
+    print(
+        "Admin (in-process, median of 5): "
+        + ", ".join(f"{label} {ms:.0f} ms (HTTP {st})" for label, (st, ms) in admin.items())
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Listings and the admin stay fast on a big archive (issue 7, "Budgets")."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article
+from articles.paginators import DeferredJoinPaginator, EstimatedCountPaginator
+
+
+@pytest.fixture
+def archive(make_section):
+    section = make_section()
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            headline=f"خبر {n}",
+            slug=f"archive-{n}",
+            section=section,
+            status=Article.Status.PUBLISHED if n % 7 else Article.Status.DRAFT,
+            # Pairs share a time: the order must still be total (id breaks the tie).
+            published_at=now - timedelta(minutes=n // 2),
+        )
+        for n in range(95)
+    )
+    return section.articles.published().for_listing()
+
+
+def test_a_deferred_join_page_holds_the_same_articles_in_the_same_order(archive):
+    plain, deferred = Paginator(archive, 20), DeferredJoinPaginator(archive, 20)
+    assert deferred.num_pages == plain.num_pages == 5
+    for number in plain.page_range:
+        assert list(deferred.page(number)) == list(plain.page(number))
+
+
+def test_a_deferred_join_page_keeps_the_listing_joins(archive, django_assert_num_queries):
+    page = DeferredJoinPaginator(archive, 20).page(3)
+    with django_assert_num_queries(0):
+        assert all(article.section.name for article in page)
+
+
+def test_the_admin_count_is_exact_for_small_tables_and_filtered_lists(archive):
+    assert EstimatedCountPaginator(Article.objects.all(), 100).count == 95
+    assert EstimatedCountPaginator(archive, 100).count == archive.count()
+
+
+@pytest.mark.postgres
+def test_a_big_unfiltered_admin_list_is_counted_from_statistics(archive):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    paginator = EstimatedCountPaginator(Article.objects.all(), 100)
+    paginator.exact_below = 0
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 95
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+@pytest.mark.postgres
+def test_the_admin_changelist_runs_no_full_count(client, archive, make_user, monkeypatch):
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 0)
+    admin_user = make_user("chief", is_superuser=True)
+    client.force_login(admin_user)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/admin/articles/article/")
+    assert response.status_code == 200
+    full_counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper()
+        and '"articles_article"' in q["sql"]
+        and "WHERE" not in q["sql"]
+    ]
+    assert not full_counts
