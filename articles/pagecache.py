@@ -38,6 +38,7 @@ WAIT_SECONDS = 3.0
 WAIT_STEP = 0.02
 
 _bump_pending = False
+_last_generation = None
 
 
 def page_cache():
@@ -165,16 +166,31 @@ class PageCacheMiddleware:
         cache = page_cache()
         if _bump_pending:
             bump_generation()
-        generation = _safe(lambda: current_generation(cache))
+        generation, key, entry = _safe(lambda: self.lookup(request, cache), (None, None, None))
         if generation is None:
             return self.public(self.get_response(request), None)
-        key = self.key(request, generation)
-        entry = _safe(lambda: cache.get(key))
         if entry is None:
             entry = self.render_once(request, cache, key, generation)
             if isinstance(entry, HttpResponse):
                 return entry
         return self.replay(request, entry)
+
+    def lookup(self, request, cache):
+        """The current generation, the page's key under it and the cached page if any.
+
+        A hit costs one round trip: the generation and the page stored under the generation
+        this process saw last are read together (one MGET, a consistent snapshot); only when
+        the generation has moved is the page read again under the new one."""
+        global _last_generation
+        guess = self.key(request, _last_generation)
+        found = cache.get_many([GENERATION_KEY, guess])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = current_generation(cache)
+        _last_generation = generation
+        key = self.key(request, generation)
+        entry = found.get(guess) if key == guess else cache.get(key)
+        return generation, key, entry
 
     @staticmethod
     def is_public_page(request):
