@@ -8,26 +8,14 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.http import HttpResponse
 from django.test.signals import template_rendered
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from articles.pagecache import current_generation, page_cache
 
 Status = Article.Status
-
-
-def counting_preview(request, token):
-    return HttpResponse(f"preview {uuid.uuid4()}")
-
-
-# This module doubles as a URLconf for the preview test: the real URLs plus a preview page.
-urlpatterns = [
-    path("preview/<str:token>/", counting_preview, name="preview"),
-    path("", include("newsroom.urls")),
-]
 
 
 @pytest.fixture
@@ -238,7 +226,7 @@ def test_staff_never_receive_the_readers_cached_page(
 
 
 def test_previews_are_never_cached(client, settings, page_cache_on):
-    settings.ROOT_URLCONF = __name__
+    settings.ROOT_URLCONF = "tests.pagecache_urls"
     first = client.get("/preview/abc/")
     second = client.get("/preview/abc/")
     assert first.status_code == second.status_code == 200
