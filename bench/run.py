@@ -149,16 +149,17 @@ def start_server(args, env):
         "--log-level",
         "warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    log = (ROOT / "bench" / "data" / "gunicorn.log").open("ab")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{args.port}"
-    for _ in range(100):
+    for _ in range(60):
         try:
-            urllib.request.urlopen(base + "/", timeout=2)
+            urllib.request.urlopen(base + "/", timeout=10)
             return server, base
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
+        except OSError:
+            time.sleep(0.5)
     server.terminate()
-    sys.exit("gunicorn did not start")
+    sys.exit("gunicorn did not start (see bench/data/gunicorn.log)")
 
 
 def fetch(url):
