@@ -142,6 +142,29 @@ def next_change(cache, generation):
     return moment or None
 
 
+def remember(name, compute):
+    """A value derived from content (e.g. a listing's count), cached under the generation
+    like pages, so exactly as fresh, and never past the next scheduled change. Computes
+    directly when the page cache is off or unreachable."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return compute()
+    cache = page_cache()
+    generation = _safe(lambda: current_generation(cache))
+    if generation is None:
+        return compute()
+    key = f"pagecache:{generation}:{name}"
+    value = _safe(lambda: cache.get(key))
+    if value is None:
+        value = compute()
+        moment = _safe(lambda: next_change(cache, generation))
+        timeout = settings.PAGE_CACHE_TIMEOUT
+        if moment:
+            timeout = min(timeout, int(moment - time.time()))
+        if timeout >= 1:
+            _safe(lambda: cache.set(key, value, timeout))
+    return value
+
+
 class PageCacheMiddleware:
     """Serves and stores whole pages; see the module docstring for what qualifies.
 

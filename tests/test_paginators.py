@@ -77,3 +77,21 @@ def test_the_admin_changelist_runs_no_full_count(client, archive, make_user, mon
         and "WHERE" not in q["sql"]
     ]
     assert not full_counts
+
+
+def test_a_listing_count_is_remembered_until_content_changes(
+    archive, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "paginator-count-test",
+        }
+    }
+    assert DeferredJoinPaginator(archive, 20).count == 81
+    with django_assert_num_queries(0):
+        assert DeferredJoinPaginator(archive, 20).count == 81
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(status=Article.Status.PUBLISHED).first().delete()
+    assert DeferredJoinPaginator(archive, 20).count == 80
