@@ -28,6 +28,16 @@ def load_lazy_images(page):
     page.wait_for_function("[...document.images].every(i => i.complete)")
 
 
+TAP_TARGETS = ".site-nav a, .tags a, .share-link, .back-to-top, .site-footer ul a"
+
+
+def assert_tap_targets(page):
+    heights = page.locator(TAP_TARGETS).evaluate_all(
+        "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44, heights
+
+
 def assert_clean(page):
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -51,6 +61,7 @@ def test_article_page_reads_right_to_left_and_back_to_top_works(
     assert box["height"] >= 44  # a tap target
     # inline-end in a right-to-left page is the left side
     assert box["x"] < width / 2
+    assert_tap_targets(page)
     back.click()
     page.wait_for_function("window.scrollY === 0")
     back.wait_for(state="hidden")
