@@ -349,3 +349,11 @@ def test_every_page_runs_a_fixed_number_of_queries_with_10_and_100_articles(
     hundred = measure(list(Article.objects.published().order_by("pk")))
     assert len(more) == 90 and Article.objects.published().count() == 100
     assert ten == hundred, (ten, hundred)
+
+
+def test_home_of_an_empty_site_says_so(client, make_section, make_article):
+    make_section(name="رياضة")
+    make_article(status=Article.Status.DRAFT)
+    doc = page(client, "/")
+    assert doc.one("p", cls="empty").text == "لا توجد مقالات منشورة بعد."
+    assert not doc.find_all("section", cls="section-block")
