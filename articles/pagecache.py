@@ -112,9 +112,9 @@ def connect_invalidation():
 
 
 def next_change(cache, generation):
-    """The next instant at which visibility changes by the clock alone: the earliest future
-    publication or expiry among published articles (None if there is none). One indexed
-    query, cached under the generation until that instant."""
+    """The next instant at which a page changes by the clock alone: the earliest future
+    publication, expiry or end of a breaking flag among published articles (None if none).
+    One query of three index probes, cached under the generation until that instant."""
     key = f"pagecache:{generation}:next"
     cached = cache.get(key)
     if cached is not None:
@@ -124,13 +124,18 @@ def next_change(cache, generation):
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
     upcoming = published.filter(published_at__gt=Now()).order_by("published_at")
     expiring = published.filter(expire_at__gt=Now()).order_by("expire_at")
+    # The breaking strip on every page ends by the clock too.
+    unbreaking = published.filter(is_breaking=True, breaking_until__gt=Now()).order_by(
+        "breaking_until"
+    )
     # Both earliest instants in one round trip: two index probes as scalar subqueries.
     row = (
         Article.objects.annotate(
             p=Subquery(upcoming.values("published_at")[:1]),
             e=Subquery(expiring.values("expire_at")[:1]),
+            b=Subquery(unbreaking.values("breaking_until")[:1]),
         )
-        .values_list("p", "e")
+        .values_list("p", "e", "b")
         .order_by()[:1]
     )
     instants = [moment for moment in (row[0] if row else ()) if moment is not None]

@@ -201,6 +201,17 @@ def test_an_expiring_article_leaves_the_cached_page_on_time(
     assert "خبر مؤقت" not in client.get("/").content.decode()
 
 
+def test_the_breaking_strip_leaves_the_cached_page_on_time(
+    client, make_article, page_cache_on, db_clock
+):
+    now = timezone.now().replace(microsecond=0)
+    db_clock(now)
+    make_article(is_breaking=True, kicker="عاجل", breaking_until=now + timedelta(minutes=2))
+    strip = client.get("/").content.decode()
+    db_clock(now + timedelta(minutes=2, seconds=1))
+    assert client.get("/").content.decode() != strip
+
+
 def test_staff_pages_are_never_cached(client, make_article, editor, page_cache_on):
     article = make_article(headline="خبر للمحرر")
     client.force_login(editor)
