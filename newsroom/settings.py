@@ -65,7 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsroom.csp_policy.NewsroomCSPMiddleware",
     "newsroom.security_headers.PermissionsPolicyMiddleware",
     "newsroom.db_router.PrimaryForWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
