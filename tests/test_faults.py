@@ -80,7 +80,7 @@ def test_database_errors_outside_views_still_answer_503(rf, database_down):
     try:
         with connection.cursor():
             pass
-    except Exception:  # noqa: BLE001 - handler500 runs inside the except block
+    except Exception:
         response = handler500(rf.get("/"))
     assert_is_the_503_page(response)
 
@@ -204,7 +204,9 @@ def test_big_headers_answer_fast_and_never_500(client, make_article):
 def raw_request(live_server, request_line, headers=b""):
     host, port = live_server.thread.host, live_server.thread.port
     with socket.create_connection((host, port), timeout=5) as sock:
-        sock.sendall(request_line + b"\r\nHost: localhost\r\n" + headers + b"Connection: close\r\n\r\n")
+        sock.sendall(
+            request_line + b"\r\nHost: localhost\r\n" + headers + b"Connection: close\r\n\r\n"
+        )
         started = time.perf_counter()
         data = b""
         while chunk := sock.recv(65536):

@@ -27,7 +27,10 @@ def reporter(db):
     return get_user_model().objects.create_user("reporter", password=PASSWORD, is_staff=True)
 
 
-def attempt(client, username, password="wrong", address="10.0.0.1", **extra):
+WRONG = "not the password"
+
+
+def attempt(client, username, password=WRONG, address="10.0.0.1", **extra):
     return client.post(
         "/admin/login/",
         {"username": username, "password": password},
@@ -117,7 +120,9 @@ def test_behind_one_proxy_the_address_nginx_saw_is_counted(client, reporter, set
     for n in range(6):
         attempt(client, f"user{n}", address="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
     # A different client behind the same proxy is not throttled by that one.
-    ok = attempt(client, "reporter", PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR="x, 198.51.100.8")
+    ok = attempt(
+        client, "reporter", PASSWORD, address="127.0.0.1", HTTP_X_FORWARDED_FOR="x, 198.51.100.8"
+    )
     assert ok.status_code == 302
 
 

@@ -84,7 +84,9 @@ def test_editor_style_hashes_match_the_installed_prose_editor():
     source = (
         Path(django_prose_editor.__file__).parent / "static/django_prose_editor/editor.js"
     ).read_text()
-    stylesheets = re.findall(r"=`(\.ProseMirror \{[^`]*|\.tiptap-invisible-character[^`]*)`", source)
+    stylesheets = re.findall(
+        r"=`(\.ProseMirror \{[^`]*|\.tiptap-invisible-character[^`]*)`", source
+    )
     hashes = [
         "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
         for css in stylesheets
