@@ -179,6 +179,9 @@ LOGGING = {
 # Every variable is documented in README.md ("Configuration" and "Deploy").
 # ---------------------------------------------------------------------------------------------
 
+# collectstatic's target; nginx serves it (deploy/nginx/newsroom.conf).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+
 # Every query is bounded, so a slow one cannot hold a worker: the request answers 503 instead.
 DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "10000"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -17,4 +17,8 @@ PUBLIC_URLS = {
 }
 
 # URL names outside the admin that are not public pages, with the reason.
-NOT_PUBLIC = {}
+NOT_PUBLIC = {
+    "healthz": "liveness probe for the process supervisor; JSON, lists no articles",
+    "readyz": "readiness probe for the load balancer; JSON, lists no articles",
+    "admin_login_throttled": "the admin's login form (throttled); lists no articles",
+}

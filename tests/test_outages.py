@@ -54,12 +54,15 @@ def production_env(database_url, **extra):
 
 
 @pytest.fixture(scope="session")
-def collected_static():
-    env = production_env("sqlite:///unused.sqlite3")
+def collected_static(tmp_path_factory):
+    """collectstatic into a scratch STATIC_ROOT: the worktree's staticfiles/ is left alone."""
+    static_root = tmp_path_factory.mktemp("static")
+    env = production_env("sqlite:///unused.sqlite3", STATIC_ROOT=str(static_root))
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT, env=env, check=True, timeout=120,
     )  # fmt: skip
+    return static_root
 
 
 @pytest.fixture
@@ -82,6 +85,7 @@ def app(collected_static, proxy):
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="2",
         DATABASE_CONN_MAX_AGE="60",
+        STATIC_ROOT=str(collected_static),
     )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
