@@ -243,7 +243,7 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
 # The reading experience asks for none of these; an injected script gets none of them either.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=()"
 )
 
 # Content-Security-Policy (django-csp 4). No 'unsafe-inline' anywhere: the only inline element
