@@ -24,6 +24,8 @@ def service_unavailable(request=None):
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    # Logged once, by the caller, without the message; django.request would add a second line.
+    response._has_been_logged = True
     return response
 
 
@@ -49,5 +51,6 @@ def handler500(request):
     becomes the 503 page rather than a 500."""
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_ERRORS):
+        logger.error("Database unavailable (%s) on %s", type(exception).__name__, request.path)
         return service_unavailable(request)
     return server_error(request)

@@ -4,6 +4,7 @@ import contextlib
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache
 from freezegun import freeze_time
 
@@ -138,3 +139,30 @@ def test_logins_work_when_the_cache_is_down(client, reporter, settings):
     # (Django's setting_changed handler rebuilds the cache handler from the new CACHES.)
     assert attempt(client, "reporter").status_code == 200
     assert attempt(client, "reporter", PASSWORD).status_code == 302
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Counts hash computations: the slow step an attacker would time."""
+
+    algorithm = "counting-md5"
+    computations = 0
+
+    def encode(self, password, salt):
+        CountingHasher.computations += 1
+        return super().encode(password, salt).replace("md5$", "counting-md5$", 1)
+
+    def verify(self, password, encoded):
+        return super().verify(password, encoded.replace("counting-md5$", "md5$", 1))
+
+
+def test_known_and_unknown_names_cost_the_same_hashing(client, settings, db):
+    """No timing oracle: a wrong password for an existing account and any password for a
+    name that does not exist both compute exactly one password hash."""
+    settings.PASSWORD_HASHERS = ["tests.test_login_throttle.CountingHasher"]
+    get_user_model().objects.create_user("known", password=PASSWORD, is_staff=True)
+    costs = {}
+    for name in ("known", "unknown-name"):
+        CountingHasher.computations = 0
+        attempt(client, name, address=f"10.0.3.{len(costs)}")
+        costs[name] = CountingHasher.computations
+    assert costs == {"known": 1, "unknown-name": 1}
