@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
-from django.views.defaults import server_error
 
 logger = logging.getLogger("newsroom.faults")
 
@@ -48,7 +47,9 @@ class DatabaseUnavailableMiddleware:
 
 def handler500(request):
     """Errors outside views (middleware, session saving) reach here: a database error still
-    becomes the 503 page rather than a 500."""
+    becomes the 503 page; any other error gets the reader's 500 page."""
+    from articles.views import server_error
+
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_ERRORS):
         logger.error("Database unavailable (%s) on %s", type(exception).__name__, request.path)

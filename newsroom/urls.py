@@ -9,6 +9,8 @@ admin.site.site_header = f"{settings.SITE_NAME}: غرفة الأخبار"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "إدارة المحتوى"
 
+# Error pages must render even when the database is down: no context processors. A database
+# error raised outside a view becomes the 503 page; anything else articles' 500 page.
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
