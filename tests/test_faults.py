@@ -295,3 +295,11 @@ def test_cached_pages_are_served_while_the_database_is_down(client, make_article
     assert hit.status_code == 200 and cached.headline in hit.content.decode()
     assert home.status_code == 200
     assert_is_the_503_page(miss)
+
+
+def test_database_down_on_an_unknown_url_never_answers_500(client, database_down):
+    """The 404 page shows the site's navigation, which needs the database: with the database
+    down it must become the 503 page (through handler500), not a 500 or a traceback."""
+    client.raise_request_exception = False  # answer as production does
+    response = client.get("/no-such-page/")
+    assert_is_the_503_page(response)
