@@ -1,3 +1,5 @@
+import html
+import re
 import secrets
 
 from django.conf import settings
@@ -10,7 +12,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from images.models import Image
-from newsroom.arabic import unique_slug
+from newsroom.arabic import search_words, unique_slug
 from sections.models import Section
 from tags.models import Tag
 
@@ -36,6 +38,23 @@ BODY_EXTENSIONS = {
     "TableHeader": True,
     "TableCell": True,
 }
+
+
+# The fields search reads; a save limited to other fields leaves the search fields alone.
+SEARCHED_FIELDS = {"headline", "kicker", "summary", "body"}
+# The body is sanitized HTML (attributes are quoted, no comments), so a tag is <...>.
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def html_to_text(body):
+    """Sanitized HTML as plain text; tags become spaces so that paragraphs don't run together."""
+    return " ".join(html.unescape(TAG_RE.sub(" ", body or "")).split())
+
+
+def search_fields(article):
+    """(search_title, search_body) for an article, or a migration's historical Article."""
+    rest = f"{article.kicker} {article.summary} {html_to_text(article.body)}"
+    return " ".join(search_words(article.headline)), " ".join(search_words(rest))
 
 
 def new_preview_secret():
@@ -213,6 +232,9 @@ class Article(models.Model):
     version = models.PositiveIntegerField("النسخة", default=1, editable=False)
     # Changing it revokes every preview link already shared.
     preview_secret = models.CharField(max_length=32, default=new_preview_secret, editable=False)
+    # What search reads (articles/search.py): normalized words, rewritten on every save.
+    search_title = models.TextField(default="", editable=False)
+    search_body = models.TextField(default="", editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -236,10 +258,21 @@ class Article(models.Model):
         if not self.slug:
             others = Article.objects.exclude(pk=self.pk)
             self.slug = unique_slug(self.headline, lambda s: others.filter(slug=s).exists())
+        self.refresh_search_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_body"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("article", args=[self.pk, self.slug])
+
+    def refresh_search_fields(self):
+        self.search_title, self.search_body = search_fields(self)
+
+    @property
+    def body_text(self):
+        return html_to_text(self.body)
 
     @property
     def caption(self):

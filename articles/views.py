@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from sections.models import Section
 
 from .models import Article
+from .search import Query, search_articles, with_highlights
 
 PAGE_SIZE = 20
 
@@ -36,3 +37,12 @@ def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, section.articles.published().for_listing())
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
+
+
+def search(request):
+    query = Query.parse(request.GET.get("q", ""))
+    page = with_highlights(paginate(request, search_articles(query)), query)
+    response = render(request, "articles/search.html", {"query": query, "page": page})
+    # Result pages are endless and thin: never let search engines index them.
+    response["X-Robots-Tag"] = "noindex"
+    return response
