@@ -166,3 +166,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Discovery (issue 6): feeds, read-also links, share metadata.
+# Feeds carry the full article body when on, the summary only when off.
+NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", default=False)
+NEWSROOM_FEED_ITEMS = 30
+# Automatic «اقرأ أيضاً» links go after these paragraphs of the body, and only in bodies of
+# at least NEWSROOM_READ_ALSO_MIN_PARAGRAPHS paragraphs.
+NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]
+NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 5
