@@ -73,6 +73,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_q())
 
+    def public_tag_ids(self):
+        """Ids of the tags that at least one public article carries: a tag used only by
+        drafts must not show anywhere public (its name can reveal the story)."""
+        return ArticleTag.objects.filter(content_object__in=self.published()).values("tag")
+
     def for_listing(self):
         """What a card needs, in a fixed number of queries however many articles."""
         return self.select_related("section", "lead_image").order_by("-published_at", "-id")
