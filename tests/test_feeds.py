@@ -36,7 +36,7 @@ def instant(struct):
 @pytest.mark.parametrize("name", FEEDS)
 def test_latest_feed_lists_published_articles_newest_first(client, make_article, name):
     older = make_article(headline="الخبر الأقدم", published_at=timezone.now() - timedelta(days=1))
-    newer = make_article(headline="الخبر الأحدث")
+    newer = make_article(headline="الخبر الأحدث", published_at=timezone.now())
     make_article(headline="مسودة", status=Article.Status.DRAFT)
     make_article(headline="مجدول", published_at=timezone.now() + timedelta(hours=1))
     _, feed = parse(client, reverse(name))
