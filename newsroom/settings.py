@@ -176,3 +176,5 @@ NEWSROOM_FEED_ITEMS = 30
 # at least NEWSROOM_READ_ALSO_MIN_PARAGRAPHS paragraphs.
 NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]
 NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 5
+# The publisher's logo in JSON-LD (a static file path).
+NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "favicon.svg")
