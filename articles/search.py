@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import snowballstemmer
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -139,7 +139,9 @@ def index_articles(articles, using="default"):
     if not uses_fts(using):
         return
     rows = [(a.pk, stemmed(a.search_title), stemmed(a.search_body)) for a in articles]
-    with connections[using].cursor() as cursor:
+    # The savepoint also makes FTS5 let go of the statement it keeps open after a write,
+    # which would otherwise block redefining SQL functions on this connection.
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.executemany(FTS_DELETE, [(row[0],) for row in rows])
         cursor.executemany(FTS_INSERT, rows)
 
@@ -161,7 +163,7 @@ def article_saved(sender, instance, using, update_fields=None, raw=False, **kwar
 
 def article_deleted(sender, instance, using, **kwargs):
     if uses_fts(using):
-        with connections[using].cursor() as cursor:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
             cursor.execute(FTS_DELETE, [instance.pk])
 
 

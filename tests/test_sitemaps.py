@@ -119,6 +119,15 @@ def test_news_sitemap_has_the_last_48_hours_in_arabic(client, make_article):
     )
 
 
+def test_news_window_follows_the_database_clock(client, make_article, db_clock):
+    now = timezone.now()
+    make_article(published_at=now)
+    db_clock(now + timedelta(hours=47))
+    assert len(locs(fetch(client, reverse("sitemap_news")))) == 1
+    db_clock(now + timedelta(hours=49))
+    assert len(locs(fetch(client, reverse("sitemap_news")))) == 0
+
+
 def test_unknown_sitemap_is_404(client, db):
     assert client.get("/sitemap-drafts.xml").status_code == 404
 
