@@ -284,3 +284,27 @@ class Article(models.Model):
         if self.lead_image_caption:
             return self.lead_image_caption
         return self.lead_image.caption if self.lead_image else ""
+
+
+class SearchEntry(models.Model):
+    """A row of SQLite's FTS5 table `articles_search`: the article's words, stemmed
+    (articles/search.py). The table is made by migration `search` on SQLite only; on
+    PostgreSQL nothing uses this model, the GIN index covers the article's own columns."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    title = models.TextField()
+    body = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_search"
+
+    def __str__(self):
+        return self.title

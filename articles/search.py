@@ -2,7 +2,7 @@
 
 Both databases see the same words: `Article.save()` stores the headline and the rest of the
 text normalized by `newsroom.arabic.search_words` (tashkeel, tatweel, alef forms, ى, digits).
-PostgreSQL stems them with its built-in `arabic` configuration through a GIN expression index;
+PostgreSQL stems them with its built-in `arabic` configuration into a GIN-indexed column;
 SQLite keeps an FTS5 table of the same words stemmed by snowballstemmer's Arabic stemmer,
 which is the same Snowball algorithm PostgreSQL uses. Queries are parsed here into words and
 never reach either database as query syntax, so no operator a reader types means anything.
@@ -14,40 +14,33 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 from django.db import connections, transaction
-from django.db.models import BooleanField, FloatField
+from django.db.models import BooleanField, FloatField, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from newsroom.arabic import search_words
 
-from .models import Article
+from .models import Article, SearchEntry
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 8
 SNIPPET_WORDS = 40
 SNIPPET_SCAN_WORDS = 3000
 
-# The expression the GIN index is built on (migration `search`); queries must repeat it
-# exactly for PostgreSQL to use the index. The headline weighs A, the rest B.
-PG_VECTOR = (
-    "(setweight(to_tsvector('arabic'::regconfig, \"articles_article\".\"search_title\"), 'A')"
-    " || setweight(to_tsvector('arabic'::regconfig, \"articles_article\".\"search_body\"), 'B'))"
-)
+# PostgreSQL: the stored generated column `search_vector` (migration `search`, GIN-indexed):
+# setweight(to_tsvector('arabic', search_title), 'A') || ... (search_body, 'B').
+PG_VECTOR = '"articles_article"."search_vector"'
 # ts_rank's weights for D, C, B, A: a headline hit outweighs any number of body hits.
 PG_WEIGHTS = "'{0.01, 0.02, 0.1, 1.0}'::float4[]"
 PG_QUERY = "plainto_tsquery('arabic'::regconfig, %s)"
 PG_MATCHES = f"{PG_VECTOR} @@ {PG_QUERY}"
 PG_RANK = f"ts_rank({PG_WEIGHTS}, {PG_VECTOR}, {PG_QUERY})"
-# SQLite: the FTS5 table `articles_search` (title, body). bm25 weighs the title 10 to 1.
-FTS_MATCH_IDS = "SELECT rowid FROM articles_search WHERE articles_search MATCH %s"
-FTS_RANK = (
-    "SELECT -bm25(articles_search, 10.0, 1.0) FROM articles_search"
-    ' WHERE articles_search MATCH %s AND rowid = "articles_article"."id"'
-)
-FTS_DELETE = "DELETE FROM articles_search WHERE rowid = %s"
-FTS_INSERT = "INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)"
-FTS_PRUNE = "DELETE FROM articles_search WHERE rowid NOT IN (SELECT id FROM articles_article)"
+# SQLite: the FTS5 table `articles_search` (model SearchEntry), joined to the articles.
+# bm25 weighs the title 10 to 1; it is lower for better matches, so it is negated.
+FTS_MATCHES = '"articles_search" MATCH %s'
+FTS_IDS = "SELECT rowid FROM articles_search WHERE articles_search MATCH %s"
+FTS_RANK = '-bm25("articles_search", 10.0, 1.0)'
 
 _stemmer = snowballstemmer.stemmer("arabic")
 
@@ -91,15 +84,38 @@ class Query:
         return {stem(word) for word in self.words}
 
 
+class Results:
+    """Published articles matching every word of a query, best first, for a Paginator:
+    `counted` answers count() and `ranked` is sliced into pages. On SQLite they differ, as
+    the fastest plan to count (filter by the FTS5 rowids) is not the fastest to rank (a join
+    that lets FTS5 compute bm25 as it finds the rows)."""
+
+    ordered = True
+
+    def __init__(self, counted, ranked):
+        self.counted = counted
+        self.ranked = ranked.select_related("section", "lead_image").order_by(
+            "-rank", "-published_at", "-id"
+        )
+
+    def count(self):
+        return self.counted.count()
+
+    def __getitem__(self, key):
+        return self.ranked[key]
+
+    def __iter__(self):
+        return iter(self.ranked)
+
+
 def search_articles(query):
-    """Published articles matching every word of `query`, best first."""
     if not query.words:
-        return Article.objects.none()
+        none = Article.objects.none().annotate(rank=Value(0.0))
+        return Results(none, none)
     if connections[Article.objects.db].vendor == "postgresql":
         matched = _postgresql(query)
-    else:
-        matched = _sqlite(query)
-    return matched.select_related("section", "lead_image").order_by("-rank", "-published_at", "-id")
+        return Results(matched, matched)
+    return _sqlite(query)
 
 
 def _postgresql(query):
@@ -114,9 +130,14 @@ def _postgresql(query):
 def _sqlite(query):
     # Every token is quoted, so FTS5 reads NEAR, OR, *, ( and quotes as plain text.
     match = " AND ".join(fts_phrase(stem(word)) for word in query.words)
-    ids = RawSQL(FTS_MATCH_IDS, [match])  # noqa: S611 -- constant SQL, bound parameter
-    rank = RawSQL(FTS_RANK, [match], FloatField())  # noqa: S611
-    return Article.objects.published().filter(pk__in=ids).annotate(rank=rank)
+    ids = RawSQL(FTS_IDS, [match])  # noqa: S611 -- constant SQL, bound parameter
+    matches = RawSQL(FTS_MATCHES, [match], BooleanField())  # noqa: S611
+    rank = RawSQL(FTS_RANK, (), FloatField())  # noqa: S611
+    published = Article.objects.published()
+    # The join (search_entry__isnull=False) lets FTS5 find the rows and rank them in one
+    # pass, instead of one lookup per matching article.
+    ranked = published.filter(search_entry__isnull=False).filter(matches).annotate(rank=rank)
+    return Results(published.filter(pk__in=ids), ranked)
 
 
 def fts_phrase(token):
@@ -138,21 +159,23 @@ def index_articles(articles, using="default"):
     """Write the FTS5 rows of `articles` (SQLite only; PostgreSQL indexes the columns)."""
     if not uses_fts(using):
         return
-    rows = [(a.pk, stemmed(a.search_title), stemmed(a.search_body)) for a in articles]
+    entries = [
+        SearchEntry(article_id=a.pk, title=stemmed(a.search_title), body=stemmed(a.search_body))
+        for a in articles
+    ]
     # The savepoint also makes FTS5 let go of the statement it keeps open after a write,
     # which would otherwise block redefining SQL functions on this connection.
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.executemany(FTS_DELETE, [(row[0],) for row in rows])
-        cursor.executemany(FTS_INSERT, rows)
+    with transaction.atomic(using=using):
+        SearchEntry.objects.using(using).filter(pk__in=[e.article_id for e in entries]).delete()
+        SearchEntry.objects.using(using).bulk_create(entries)
 
 
 def prune_index(using="default"):
     """Drop FTS5 rows whose article is gone; returns how many."""
     if not uses_fts(using):
         return 0
-    with connections[using].cursor() as cursor:
-        cursor.execute(FTS_PRUNE)
-        return cursor.rowcount
+    stale = SearchEntry.objects.using(using).exclude(pk__in=Article.objects.values("pk"))
+    return stale.delete()[0]
 
 
 def article_saved(sender, instance, using, update_fields=None, raw=False, **kwargs):
@@ -163,8 +186,8 @@ def article_saved(sender, instance, using, update_fields=None, raw=False, **kwar
 
 def article_deleted(sender, instance, using, **kwargs):
     if uses_fts(using):
-        with transaction.atomic(using=using), connections[using].cursor() as cursor:
-            cursor.execute(FTS_DELETE, [instance.pk])
+        with transaction.atomic(using=using):
+            SearchEntry.objects.using(using).filter(pk=instance.pk).delete()
 
 
 # Highlighting: built from escaped text, so only our <mark> is markup.
