@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.management.commands import rebuild_search
 from articles.models import Article
 from articles.search import PG_MATCHES, Query, highlight, search_articles
 
@@ -199,6 +200,10 @@ HOSTILE = [
     "^الحسكة",
     "-قسد",
     "ا ب ت ث ج ح خ د ذ ر",
+    "ﷺ",
+    "½ ª ﻻ",
+    "😀 a_b",
+    "\\ \\' %s %(x)s {0}",
 ]
 
 
@@ -270,3 +275,27 @@ def test_postgresql_search_uses_the_gin_index(make_article):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
     assert "article_search_gin" in plan
+
+
+def test_rebuild_search_can_be_interrupted_and_run_again(make_article, monkeypatch, capsys):
+    articles = [make_article(headline=f"زيارة إلى دمشق {n}") for n in range(3)]
+    Article.objects.update(search_title="", search_body="")
+    real_index, calls = rebuild_search.index_articles, []
+
+    def interrupted(batch, using):
+        calls.append(batch)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_index(batch, using)
+
+    monkeypatch.setattr(rebuild_search, "index_articles", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        call_command("rebuild_search", batch=1)
+    assert stopped.value.code == 130
+    assert "interrupted" in capsys.readouterr().out
+    done = Article.objects.exclude(search_title="").values_list("pk", flat=True)
+    assert set(done) == {articles[0].pk}  # the interrupted batch rolled back
+
+    monkeypatch.setattr(rebuild_search, "index_articles", real_index)
+    call_command("rebuild_search", batch=1)
+    assert {a.pk for a in found("دمشق")} == {a.pk for a in articles}
