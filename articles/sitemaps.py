@@ -78,9 +78,9 @@ class NewsSitemap(SiteUrlSitemap):
 
     def items(self):
         recent = Article.objects.published().filter(published_at__gte=Now() - NEWS_WINDOW)
-        return recent.only("pk", "slug", "headline", "published_at", "updated_at").order_by(
-            "-published_at", "-id"
-        )
+        fields = ("pk", "slug", "headline", "published_at", "updated_at")
+        # Capped rather than paginated: the news sitemap is one file of the newest 1,000.
+        return recent.only(*fields).order_by("-published_at", "-id")[:NEWS_LIMIT]
 
     def lastmod(self, item):
         return item.updated_at

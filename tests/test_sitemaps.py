@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles import sitemaps
 from articles.sitemaps import ArticleSitemap
 
 SITE = "https://news.example"
@@ -126,6 +127,15 @@ def test_news_window_follows_the_database_clock(client, make_article, db_clock):
     assert len(locs(fetch(client, reverse("sitemap_news")))) == 1
     db_clock(now + timedelta(hours=49))
     assert len(locs(fetch(client, reverse("sitemap_news")))) == 0
+
+
+def test_news_sitemap_holds_the_newest_thousand_only(client, make_article, monkeypatch):
+    monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 2)
+    monkeypatch.setattr(sitemaps.NewsSitemap, "limit", 2)
+    newest = [make_article(published_at=timezone.now() - timedelta(minutes=n)) for n in range(3)]
+    found = [unquote(loc) for loc in locs(fetch(client, reverse("sitemap_news")))]
+    assert found == [SITE + unquote(a.get_absolute_url()) for a in newest[:2]]
+    assert client.get(reverse("sitemap_news") + "?p=2").status_code == 404
 
 
 def test_unknown_sitemap_is_404(client, db):
