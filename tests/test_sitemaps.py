@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
 from articles import sitemaps
+from articles.models import Article
 from articles.sitemaps import ArticleSitemap
 
 SITE = "https://news.example"
