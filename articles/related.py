@@ -12,7 +12,6 @@ applied in Python to the best CANDIDATES of them.
 import math
 import re
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -87,11 +86,3 @@ def _rank(candidate):
     if candidate.is_pick:
         return (0, -candidate.published_at.timestamp())
     return (1, -decayed, -candidate.published_at.timestamp())
-
-
-def read_also_positions(body_html):
-    """After which paragraphs automatic «اقرأ أيضاً» links go; none for a short article."""
-    paragraphs = (body_html or "").count("</p>")
-    if paragraphs < settings.NEWSROOM_READ_ALSO_MIN_PARAGRAPHS:
-        return []
-    return [n for n in settings.NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS if n < paragraphs]

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "articles.context_processors.chrome",
             ],
         },
     },
@@ -175,6 +176,6 @@ NEWSROOM_FEED_ITEMS = 30
 # Automatic «اقرأ أيضاً» links go after these paragraphs of the body, and only in bodies of
 # at least NEWSROOM_READ_ALSO_MIN_PARAGRAPHS paragraphs.
 NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]
-NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 5
+NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 4
 # The publisher's logo in JSON-LD (a static file path).
 NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "favicon.svg")

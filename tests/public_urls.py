@@ -17,6 +17,7 @@ PUBLIC_URLS = {
     "article_noslug": lambda w: [reverse("article_noslug", args=[w.article.pk])],
     "section": lambda w: [reverse("section", args=[w.section.slug])],
     "tag": lambda w: [reverse("tag", args=[w.tag.slug])],
+    "author": lambda w: [reverse("author", args=[w.author.username])],
     # Queries that would match the canaries if visibility were not applied.
     "search": lambda w: [
         reverse("search") + "?q=" + quote(q) for q in ["CANARY", "7f3a", "عنوان", "الحسكة"]

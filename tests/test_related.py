@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from articles.body import insert_read_also
 from articles.models import Article
-from articles.related import linked_article_ids, read_also_positions, related_articles
+from articles.related import linked_article_ids, related_articles
 
 from .test_leaks import non_public_states
 
@@ -109,9 +110,13 @@ def test_linked_article_ids_reads_relative_and_absolute_links():
     assert linked_article_ids(body) == {12, 7}
 
 
-def test_read_also_is_off_for_short_articles(settings):
-    settings.NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]
-    settings.NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 5
-    assert read_also_positions("<p>x</p>" * 4) == []
-    assert read_also_positions("<p>x</p>" * 5) == [3]
-    assert read_also_positions("<p>x</p>" * 12) == [3, 7]
+def test_read_also_positions_and_minimum_length_are_settings(make_article, settings):
+    pool = [make_article(), make_article()]
+    settings.NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [1, 2]
+    settings.NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 4
+    short = insert_read_also("<p>أ</p>" * 3, pool)
+    assert "read-also" not in short
+    long = insert_read_also("<p>أ</p>" * 4, pool)
+    assert long.count('class="read-also"') == 2
+    assert long.index(pool[0].get_absolute_url()) < long.index(pool[1].get_absolute_url())
+    assert long.startswith('<p>أ</p><p class="read-also">')

@@ -30,8 +30,8 @@ class Head(HTMLParser):
             key = attrs.get("property") or attrs.get("name")
             self.meta.setdefault(key, []).append(attrs["content"])
         elif tag == "link":
-            self.links[attrs["rel"]] = attrs["href"]
-        elif tag == "script":
+            self.links.setdefault(attrs["rel"], attrs["href"])
+        elif tag == "script" and "src" not in attrs:
             self._script = [attrs.get("type"), ""]
             self.scripts.append(self._script)
 
