@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
     "django_prose_editor",
@@ -280,3 +281,14 @@ LOGIN_THROTTLE_MAX_PER_ADDRESS = int(os.environ.get("LOGIN_THROTTLE_MAX_PER_ADDR
 
 # Seconds a client is told to wait when the database is unreachable (503 Retry-After).
 RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", "30"))
+
+# Discovery (issue 6): feeds, read-also links, share metadata.
+# Feeds carry the full article body when on, the summary only when off.
+NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", default=False)
+NEWSROOM_FEED_ITEMS = 30
+# Automatic «اقرأ أيضاً» links go after these paragraphs of the body, and only in bodies of
+# at least NEWSROOM_READ_ALSO_MIN_PARAGRAPHS paragraphs.
+NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]
+NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 4
+# The publisher's logo in JSON-LD (a static file path).
+NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "favicon.svg")
