@@ -161,7 +161,9 @@ def remember(name, compute):
     value = _safe(lambda: cache.get(key))
     if value is None:
         value = compute()
-        moment = _safe(lambda: next_change(cache, generation))
+        moment = _safe(lambda: next_change(cache, generation), default=False)
+        if moment is False:
+            return value
         timeout = settings.PAGE_CACHE_TIMEOUT
         if moment:
             timeout = min(timeout, int(moment - time.time()))
@@ -284,7 +286,10 @@ class PageCacheMiddleware:
         ):
             return None
         timeout = settings.PAGE_CACHE_TIMEOUT
-        moment = _safe(lambda: next_change(cache, generation))
+        # False when the probe failed: without the cap the page must not be stored.
+        moment = _safe(lambda: next_change(cache, generation), default=False)
+        if moment is False:
+            return None
         if moment:
             timeout = min(timeout, int(moment - time.time()))
         if timeout < 1:

@@ -4,6 +4,7 @@ import hashlib
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from .pagecache import remember
@@ -41,11 +42,15 @@ class DeferredJoinPaginator(Paginator):
 
     @cached_property
     def count(self):
+        if not isinstance(self.object_list, QuerySet):  # e.g. search results: plain paging
+            return super().count
         sql, params = self.object_list.query.sql_with_params()
         digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
         return remember(f"count:{digest}", lambda: Paginator.count.func(self))
 
     def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page

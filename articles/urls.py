@@ -24,4 +24,5 @@ urlpatterns = [
     path("sections/<uslug:slug>/", views.section_detail, name="section"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("authors/<str:username>/", views.author_detail, name="author"),
+    path("search/", views.search, name="search"),
 ]

@@ -78,7 +78,7 @@ def pages(world):
         "tag": lambda: url_or_skip("tag", world["tag"].slug),
         "author": lambda: url_or_skip("author", world["author"].username),
         "feed": lambda: url_or_skip("feed_latest"),
-        "sitemap": lambda: url_or_skip("sitemap"),
+        "sitemap": lambda: url_or_skip("sitemap_section", "articles"),
     }
 
 
