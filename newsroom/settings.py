@@ -179,7 +179,10 @@ LOGGING = {
 # --- Speed (issue 7): page cache, gzip, conditional GET. ---------------------------------
 # Whole anonymous pages are cached (articles/pagecache.py); every cache key holds a content
 # generation bumped after each committed change, so a retraction disappears at once.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
+# On by default only with a shared cache (REDIS_URL): invalidation bumps the generation in the
+# cache, and a local-memory cache is private to one process, so several gunicorn workers
+# would miss each other's bumps. PAGE_CACHE=true turns it on for a single process anyway.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(os.environ.get("REDIS_URL")))
 PAGE_CACHE_ALIAS = "default"
 # Upper bound for a cached page; the time to the next scheduled publication or expiry
 # lowers it. Bounds the damage if an invalidation is lost while Redis is unreachable.
@@ -208,8 +211,7 @@ PAGE_CACHE_URL_NAMES = {
     "robots",
 }
 # gzip outermost (after whitenoise, which serves its own precompressed static files);
-# conditional GET answers 304 to a matching ETag/Last-Modified; the page cache sits after
-# authentication so it can tell staff from readers.
+# conditional GET answers 304 to a matching ETag/Last-Modified.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "django.middleware.gzip.GZipMiddleware",
@@ -218,10 +220,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware") + 1,
     "django.middleware.http.ConditionalGetMiddleware",
 )
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "articles.pagecache.PageCacheMiddleware",
-)
+# Last, so that a hit still passes every other middleware (security headers, CSP, frame
+# options) on its way out.
+MIDDLEWARE.append("articles.pagecache.PageCacheMiddleware")
 # Hashed static files (CompressedManifestStaticFilesStorage when not DEBUG) are immutable:
 # whitenoise serves them with a one-year max-age; unhashed ones get a short one.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
