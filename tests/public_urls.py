@@ -17,4 +17,7 @@ PUBLIC_URLS = {
 }
 
 # URL names outside the admin that are not public pages, with the reason.
-NOT_PUBLIC = {}
+NOT_PUBLIC = {
+    "article_preview": "signed, expiring draft preview for people holding a link; never cached, "
+    "noindex (tests/test_workflow.py covers tampering, expiry and revocation)",
+}
