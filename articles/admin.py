@@ -1,3 +1,4 @@
+import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -240,6 +241,23 @@ class ArticleAdmin(VersionAdmin):
             )
             labels = "، ".join(str(Article._meta.get_field(n).verbose_name) for n in forged)
             messages.warning(request, f"لم تُطبَّق هذه الحقول لأنها للمحررين فقط: {labels}.")
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self.comment_transition(request, entry)
+        return entry
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self.comment_transition(request, entry)
+        return entry
+
+    def comment_transition(self, request, entry):
+        """The revision's comment names the workflow step, so the history reads as one."""
+        action = request.POST.get("_workflow")
+        if action in workflow.TRANSITIONS and reversion.is_active():
+            label = workflow.TRANSITIONS[action].label
+            reversion.set_comment(f"{label}. {entry.get_change_message()}".strip())
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_transition(request, obj)
