@@ -63,6 +63,7 @@ class ArticleAdmin(VersionAdmin):
     actions = ["submit_selected", "publish_selected", "send_back_selected", "unpublish_selected"]
     history_latest_first = True
     object_history_template = "admin/articles/article/object_history.html"
+    change_list_template = "admin/articles/article/change_list.html"
     formfield_overrides = {
         models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": ZonedSplitDateTime}
     }
@@ -119,6 +120,10 @@ class ArticleAdmin(VersionAdmin):
             queryset = queryset.filter(created_by=request.user)
         return queryset
 
+    def view_on_site(self, obj):
+        # Only a live article has a public page; everything else is seen through «معاينة».
+        return obj.get_absolute_url() if getattr(obj, "is_live", False) else None
+
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
         return allowed and (obj is None or workflow.can_view(request.user, obj))
@@ -165,7 +170,7 @@ class ArticleAdmin(VersionAdmin):
         if obj.is_live:
             return "ظاهر"
         if obj.is_due:
-            return f"مجدول: بعد {timeuntil(obj.published_at)}، {published_at_text(obj)}"
+            return f"مجدول: بعد {timeuntil(obj.published_at)}"
         return "غير ظاهر"
 
     @admin.display(description="الكتّاب")
@@ -298,6 +303,10 @@ class ArticleAdmin(VersionAdmin):
             for action, label in BUTTONS.items()
             if workflow.can_transition(request.user, obj, action)
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_recover": workflow.can_publish(request.user), **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     # Bulk actions: each article is checked and saved as its own revision ---------------
 

@@ -423,8 +423,11 @@ def test_editor_recovers_a_deleted_article(client_for, editor, draft_by):
     assert list(restored.tags.names()) == ["الحسكة"]
 
 
-def test_journalist_cannot_recover_deleted_articles(client_for, journalist):
-    assert client_for(journalist).get("/admin/articles/article/recover/").status_code == 403
+def test_journalist_cannot_recover_deleted_articles(client_for, journalist, draft_by):
+    draft_by(journalist)
+    client = client_for(journalist)
+    assert client.get("/admin/articles/article/recover/").status_code == 403
+    assert "/recover/" not in client.get("/admin/articles/article/").content.decode()
 
 
 # Previews ------------------------------------------------------------------------------
