@@ -316,7 +316,7 @@ class ArticleAdmin(VersionAdmin):
             try:
                 workflow.perform(pk, request.user, action)
                 done += 1
-            except (PermissionDenied, workflow.TransitionRefused):
+            except (PermissionDenied, workflow.TransitionRefused, workflow.Busy):
                 refused += 1
         if done:
             messages.success(request, f"{DONE[action]} عدد المقالات: {done}.")
@@ -415,6 +415,9 @@ class ArticleAdmin(VersionAdmin):
             )
         except workflow.StaleEdit as stale:
             messages.error(request, str(stale))
+            return redirect(request.path)
+        except workflow.Busy:
+            messages.error(request, workflow.Busy.message)
             return redirect(request.path)
         messages.success(request, "استُعيدت النسخة وحُفظت نسخةً جديدة في السجل. راجعها هنا.")
         for warning in warnings:

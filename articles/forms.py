@@ -85,6 +85,8 @@ class ArticleForm(forms.ModelForm):
                 workflow.lock(self.instance.pk, cleaned.get("loaded_version"))
             except workflow.StaleEdit as stale:
                 raise forms.ValidationError(str(stale), code="stale") from None
+            except workflow.Busy:
+                raise forms.ValidationError(workflow.Busy.message, code="busy") from None
         self.clean_workflow_action(cleaned)
         published_at = cleaned.get("published_at", self.instance.published_at)
         if cleaned.get("status") == Article.Status.PUBLISHED and published_at is None:

@@ -106,3 +106,48 @@ def test_form_save_racing_a_bulk_action_never_loses_either(editor, make_user, ma
         assert (article.headline, article.version) == ("تعديل", 3)
     else:  # the retraction went first; the form was refused, not applied over it
         assert (results["form"], article.headline, article.version) == (200, "الأصل", 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_save_waiting_on_a_long_lock_gets_a_clear_message_not_a_hung_worker(
+    editor, make_article, monkeypatch
+):
+    """THREATS EDIT-07: another session holds the row; the save gives up after
+    LOCK_TIMEOUT_MS with an Arabic message, the editor's text still in the form."""
+    import time
+
+    from django.db import transaction
+
+    from articles import workflow
+
+    monkeypatch.setattr(workflow, "LOCK_TIMEOUT_MS", 300)
+    article = make_article(headline="الأصل")
+    client = Client()
+    client.force_login(editor)
+    data = form_data(client.get(change_url(article))) | {"headline": "عاجل: نص المحرر"}
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_lock():
+        with transaction.atomic():
+            Article.objects.select_for_update().get(pk=article.pk)
+            holding.set()
+            release.wait(timeout=20)
+        connection.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    try:
+        assert holding.wait(timeout=10)
+        started = time.monotonic()
+        response = client.post(change_url(article), data)
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(timeout=20)
+    assert response.status_code == 200
+    assert workflow.Busy.message in " ".join(form_errors(response))
+    assert "عاجل: نص المحرر" in response.content.decode()
+    assert elapsed < 3
+    article.refresh_from_db()
+    assert (article.headline, article.version) == ("الأصل", 1)
