@@ -581,3 +581,26 @@ def test_inactive_editor_can_do_nothing(editor, draft_by):
     editor.refresh_from_db()
     assert not workflow.can_edit(editor, article)
     assert not workflow.can_publish(editor)
+
+
+def test_article_page_shows_corrections_at_the_end_without_extra_queries(
+    client, make_article, django_assert_max_num_queries
+):
+    article = make_article()
+    client.get(article.get_absolute_url())  # warm caches that are not per article
+    with django_assert_max_num_queries(20) as baseline:
+        client.get(article.get_absolute_url())
+    for n in range(3):
+        Correction.objects.create(article=article, text=f"تصحيح رقم {n}")
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        page = client.get(article.get_absolute_url()).content.decode()
+    assert page.index("تصحيح رقم 0") > page.index('class="article-body"')
+    assert page.count("تصحيح رقم") == 3
+
+
+def test_preview_renders_with_the_readers_context(client, draft_by, editor, make_article):
+    article = draft_by(editor, tags=["الحسكة"])
+    related = make_article(tags=["الحسكة"], headline="خبر منشور ذو صلة")
+    page = client.get(article.get_preview_url()).content.decode()
+    assert related.headline in page
+    assert "معاينة" in page
