@@ -604,3 +604,19 @@ def test_preview_renders_with_the_readers_context(client, draft_by, editor, make
     page = client.get(article.get_preview_url()).content.decode()
     assert related.headline in page
     assert "معاينة" in page
+
+
+def test_scheduled_time_passing_while_the_form_is_open_is_no_conflict(
+    client_for, editor, make_article, db_clock
+):
+    """THREATS EDIT-04: publication by time changes nothing stored, so it bumps no version."""
+    due = datetime(2030, 6, 1, 9, 0, tzinfo=DAMASCUS)
+    article = make_article(status=Status.PUBLISHED, published_at=due)
+    db_clock(due - timedelta(minutes=5))
+    client = client_for(editor)
+    data = form_data(client.get(change_url(article))) | {"summary": "ملخص أدق"}
+    db_clock(due + timedelta(minutes=5))
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert (article.summary, article.version) == ("ملخص أدق", 2)

@@ -10,8 +10,9 @@ for them too:
   SQLite it either shares the test's in-memory connection (when the live server started
   after the test database) or opens its own to the same shared-cache memory database. A
   connection_created receiver puts every new connection on the moved clock (on SQLite the
-  redefined strftime('NOW') of tests/conftest.py, on PostgreSQL the statement_timestamp()
-  override of the db_clock fixture), and the test's own connection is moved directly.
+  redefined strftime('NOW') of tests/conftest.py; on PostgreSQL a statement_timestamp()
+  found first on the search_path, reading the moved time from a table so that connections
+  kept open by HTTP keep-alive follow later moves), and the test's own connection directly.
 Python's clock is left alone (freezegun would also freeze Playwright's event loop); the
 editor schedules against the real time, then the database clock jumps past it.
 """
@@ -33,10 +34,9 @@ PASSWORD = "correct horse battery staple"
 DAMASCUS = zoneinfo.ZoneInfo("Asia/Damascus")
 
 
-def use_moved_clock(conn, when):
+def follow_moved_clock(conn):
     with conn.cursor() as cursor:
-        cursor.execute("SELECT set_config('newsroom.now', %s, false)", [when.isoformat()])
-        cursor.execute("SET search_path TO newsroom_clock, pg_catalog, public")
+        cursor.execute("SET search_path TO newsroom_live_clock, pg_catalog, public")
 
 
 @pytest.fixture
@@ -50,21 +50,28 @@ def server_clock(live_server):
         if connection.vendor == "sqlite":
             sqlite_now(connection.connection, lambda: moved["when"])
         else:
-            use_moved_clock(connection, moved["when"])
+            follow_moved_clock(connection)
 
     def move(when):
         moved["when"] = when
         if connection.vendor == "sqlite":
             sqlite_now(connection.connection, lambda: when)
             return
+        # The moved time lives in a table, not in a session setting: a live-server thread
+        # kept alive by the browser keeps its connection, and must see the next move too.
+        # With no row the function is the real clock, so a stray connection stays correct.
         with connection.cursor() as cursor:
-            cursor.execute("CREATE SCHEMA IF NOT EXISTS newsroom_clock")
+            cursor.execute("CREATE SCHEMA IF NOT EXISTS newsroom_live_clock")
+            cursor.execute("CREATE TABLE IF NOT EXISTS newsroom_live_clock.moved (at timestamptz)")
             cursor.execute(
-                "CREATE OR REPLACE FUNCTION newsroom_clock.statement_timestamp() "
-                "RETURNS timestamptz LANGUAGE sql STABLE AS "
-                "$$ SELECT current_setting('newsroom.now')::timestamptz $$"
+                "CREATE OR REPLACE FUNCTION newsroom_live_clock.statement_timestamp() "
+                "RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT coalesce("
+                "(SELECT at FROM newsroom_live_clock.moved LIMIT 1), "
+                "pg_catalog.statement_timestamp()) $$"
             )
-        use_moved_clock(connection, when)
+            cursor.execute("DELETE FROM newsroom_live_clock.moved")
+            cursor.execute("INSERT INTO newsroom_live_clock.moved VALUES (%s)", [when])
+        follow_moved_clock(connection)
 
     connection_created.connect(on_connect)
     yield move
@@ -73,6 +80,7 @@ def server_clock(live_server):
         sqlite_now(connection.connection, lambda: timezone.now())
     elif moved:
         with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM newsroom_live_clock.moved")
             cursor.execute("RESET search_path")
 
 
@@ -175,3 +183,12 @@ def test_admin_change_form_and_list_work_in_arabic_rtl(
         assert page.locator("button[name=_workflow]").count() >= 1
         screenshot(page, f"workflow-change-form-{user.username}-{width}")
         assert page.console_errors == [] and page.foreign_requests == []
+    # The share link, opened by someone without an account.
+    reader = page_at(width)
+    article.refresh_from_db()
+    reader.goto(live_server.url + article.get_preview_url())
+    assert reader.inner_text("h1") == article.headline
+    assert reader.is_visible(".preview-banner")
+    assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(reader, f"workflow-preview-{width}")
+    assert reader.console_errors == [] and reader.foreign_requests == []
