@@ -153,7 +153,9 @@ def article_preview(request, token):
             raise Http404
         if Article.objects.published().filter(pk=article.pk).exists():
             return private_noindex(redirect(article))
-    # The same context as article_detail, so the page is what readers will get.
+    # The same context as article_detail, so the page is what readers will get; an
+    # article never published shows the time it would carry if published now (not saved).
+    article.published_at = article.published_at or timezone.now()
     related = related_articles(article)
     body = insert_read_also(article.body, related)
     context = {"article": article, "body": body, "related": related, "preview": True}
