@@ -25,4 +25,5 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("authors/<str:username>/", views.author_detail, name="author"),
     path("search/", views.search, name="search"),
+    path("preview/<str:token>/", views.article_preview, name="article_preview"),
 ]

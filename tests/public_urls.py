@@ -41,4 +41,6 @@ NOT_PUBLIC = {
     "healthz": "liveness probe for the process supervisor; JSON, lists no articles",
     "readyz": "readiness probe for the load balancer; JSON, lists no articles",
     "admin_login_throttled": "the admin's login form (throttled); lists no articles",
+    "article_preview": "signed, expiring draft preview for people holding a link; never cached, "
+    "noindex (tests/test_workflow.py covers tampering, expiry and revocation)",
 }
