@@ -1,6 +1,8 @@
 """What the body editor offers. The server-side allowlist (articles/sanitize.py) is derived
 from this same dict, so nothing the editor cannot make survives a save."""
 
+from django.urls import reverse_lazy
+
 BODY_EXTENSIONS = {
     "Heading": {"levels": [2, 3]},
     "Bold": True,
@@ -22,6 +24,12 @@ BODY_EXTENSIONS = {
     "TableCell": True,
     # Our own menu buttons (static/js/editor/newsroom.js): they insert nodes the extensions
     # above already define, so they add nothing to the allowlist.
-    "ImagePicker": True,
-    "ReadAlso": True,
+    "ImagePicker": {
+        "searchUrl": reverse_lazy("image_picker"),
+        "uploadUrl": reverse_lazy("image_picker_upload"),
+    },
+    "ReadAlso": {
+        "searchUrl": reverse_lazy("editor_article_search"),
+        "catalogUrl": reverse_lazy("editor_jsi18n"),
+    },
 }

@@ -19,7 +19,8 @@ from .models import Article
 LINK = re.compile(r'<a((?: [a-z][a-z0-9_:.-]*="[^"]*")*)>(.*?)</a>', re.DOTALL)
 ARTICLE_HREF = r' href="(?:{site})?/articles/(\d+)/[^"]*"'
 READ_ALSO_PARAGRAPH = re.compile(
-    r"<p><strong>اقرأ أيضا[ًٌ]?:?</strong>\s*(?:<a(?: [a-z][a-z0-9_:.-]*=\"[^\"]*\")*>.*?</a>)\s*</p>",
+    r"<p><strong>اقرأ أيضا[ًٌ]?:?</strong>\s*"
+    r'(?:<a(?: [a-z][a-z0-9_:.-]*="[^"]*")*>.*?</a>)\s*</p>',
     re.DOTALL,
 )
 

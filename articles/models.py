@@ -17,6 +17,7 @@ from tags.models import Tag
 from .editor import BODY_EXTENSIONS
 from .sanitize import sanitize_body
 
+
 def new_preview_secret():
     return secrets.token_urlsafe(16)
 
@@ -52,6 +53,24 @@ class ArticleTag(TaggedItemBase):
         unique_together = [("content_object", "tag")]
         verbose_name = "وسم مقال"
         verbose_name_plural = "وسوم المقالات"
+
+
+class BodyImage(models.Model):
+    """A library image shown in an article's body, kept in step by Article.save. PROTECT
+    means an image cannot be deleted while a body shows it, and the admin says where."""
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey(
+        Image, verbose_name="الصورة", on_delete=models.PROTECT, related_name="in_bodies"
+    )
+
+    class Meta:
+        unique_together = [("article", "image")]
+        verbose_name = "صورة في نص مقال"
+        verbose_name_plural = "صور في نصوص المقالات"
+
+    def __str__(self):
+        return self.article.headline
 
 
 class Article(models.Model):
@@ -217,9 +236,19 @@ class Article(models.Model):
             others = Article.objects.exclude(pk=self.pk)
             self.slug = unique_slug(self.headline, lambda s: others.filter(slug=s).exists())
         super().save(*args, **kwargs)
+        self.track_body_images()
 
     def get_absolute_url(self):
         return reverse("article", args=[self.pk, self.slug])
+
+    def track_body_images(self):
+        shown = set(Image.objects.referenced_in(self.body).values_list("pk", flat=True))
+        tracked = set(BodyImage.objects.filter(article=self).values_list("image_id", flat=True))
+        if tracked - shown:
+            BodyImage.objects.filter(article=self, image__in=tracked - shown).delete()
+        BodyImage.objects.bulk_create(
+            [BodyImage(article=self, image_id=pk) for pk in shown - tracked]
+        )
 
     @property
     def caption(self):

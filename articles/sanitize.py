@@ -35,10 +35,9 @@ HREF = re.compile(r' href="([^"]*)"')
 MAX_DEPTH = 200
 TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 ANY_TAG = re.compile(r"<[^>]*>?")
-NOT_NESTING = {
-    *"area base br col embed hr img input link meta source track wbr".split(),
-    *"p li dt dd tr td th thead tbody tfoot option optgroup rt rp caption colgroup".split(),
-}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option"}
+NOT_NESTING = VOID | OPTIONAL_END | {"optgroup", "rt", "rp", "caption", "colgroup", "track"}
 # Word and many web pages mark bold and italic as <b>/<i>; the editor reads them as its own
 # <strong>/<em>, and so does the server, so that a paste saved without the editor keeps them.
 PRESENTATIONAL = re.compile(r"<(/?)(b|i)(?=[\s/>])", re.IGNORECASE)

@@ -22,4 +22,5 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article_noslug"),
     path("articles/<int:pk>/<uslug:slug>/", views.article_detail, name="article"),
     path("sections/<uslug:slug>/", views.section_detail, name="section"),
+    path("editor/articles/", views.editor_article_search, name="editor_article_search"),
 ]

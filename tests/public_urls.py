@@ -17,4 +17,9 @@ PUBLIC_URLS = {
 }
 
 # URL names outside the admin that are not public pages, with the reason.
-NOT_PUBLIC = {}
+NOT_PUBLIC = {
+    "image_picker": "staff-only JSON for the editor's image library picker",
+    "image_picker_upload": "staff-only upload from the editor's image picker",
+    "editor_jsi18n": "the editor's translation catalog; holds no content",
+    "editor_article_search": "staff-only JSON for the editor's read-also button",
+}

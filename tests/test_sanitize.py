@@ -20,10 +20,11 @@ CORPUS = [
     for line in (Path(__file__).parent / "payloads" / "xss.txt").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
-FORBIDDEN_ELEMENTS = {
-    *"script style iframe object embed base meta form svg math link input button".split(),
-    *"textarea select template noscript video audio details h1 h4 frame frameset".split(),
-}
+FORBIDDEN_ELEMENTS = (
+    {"script", "style", "iframe", "object", "embed", "base", "meta", "form"}
+    | {"svg", "math", "link", "input", "button", "textarea", "select", "template", "noscript"}
+    | {"video", "audio", "details", "h1", "h4", "frame", "frameset"}
+)
 URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "cite", "xlink:href"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
@@ -111,7 +112,13 @@ def test_orm_save_sanitizes_the_body_too(make_article):
         "<a " + 'x="1" ' * 100_000 + ">نص</a>",
         '<a href="' + "a" * 1_000_000,
     ],
-    ids=["50k-nested-divs", "30k-unclosed-blockquotes", "2MB-text", "100k-attributes", "1MB-open-a"],
+    ids=[
+        "50k-nested-divs",
+        "30k-unclosed-blockquotes",
+        "2MB-text",
+        "100k-attributes",
+        "1MB-open-a",
+    ],
 )
 def test_huge_or_deeply_nested_bodies_are_handled_within_two_seconds(
     client, journalist, make_section, body
@@ -201,7 +208,8 @@ style="font-size:14.0pt;mso-bidi-font-family:Arial">عنوان الخبر</span>
 <p class="MsoListParagraphCxSpFirst" dir="RTL" style="mso-list:l0 level1 lfo1"><![if !supportLists]>
 <span style="mso-list:Ignore">1.</span><![endif]><span lang="AR-SY">بند أول</span></p>
 <ul><li style="mso-list:l1"><span>بند</span></li></ul>
-<p class="MsoNormal"><i>مائل</i> <u>مسطر</u> <a href="https://example.org/x" style="color:blue">رابط</a>
+<p class="MsoNormal"><i>مائل</i> <u>مسطر</u>
+<a href="https://example.org/x" style="color:blue">رابط</a>
 <img width="200" src="file:///C:/Users/x/AppData/Local/Temp/msohtml1/01/clip_image001.png"></p>
 <table class="MsoTableGrid" border="1" style="border-collapse:collapse"><tr><td width="100"
 style="border:solid windowtext 1.0pt"><p class="MsoNormal">خلية</p></td></tr></table>
