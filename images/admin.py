@@ -39,6 +39,14 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Where the image is used is what matters, whatever the user may do to articles
+            # (Django would otherwise talk about missing permissions to delete them).
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
+
     def changeform_view(self, request, *args, **kwargs):
         try:
             return super().changeform_view(request, *args, **kwargs)

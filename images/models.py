@@ -5,6 +5,7 @@ import uuid
 from functools import partial, reduce
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -135,9 +136,9 @@ class Image(models.Model):
         """Whatever the path (admin, picker, shell, demo), only re-encoded bytes are kept;
         renditions follow once the transaction commits; a failure leaves no file behind."""
         new_file = bool(self.file) and (not self.file._committed or self._state.adding)
-        superseded = []
+        superseded, raw_upload = [], None
         if new_file:
-            superseded = self.take_clean_file()
+            superseded, raw_upload = self.take_clean_file()
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
@@ -145,6 +146,9 @@ class Image(models.Model):
             if new_file and self.file._committed:
                 self.file.storage.delete(self.file.name)
             raise
+        finally:
+            # Uploaded bytes written before save() never outlive it, whatever happens.
+            delete_files([raw_upload])
         if new_file:
             transaction.on_commit(partial(delete_files, superseded))
             transaction.on_commit(partial(build_renditions, self.pk))
@@ -153,8 +157,9 @@ class Image(models.Model):
         return self.file.url
 
     def take_clean_file(self):
-        """Swap the file for its re-encoded version; return the names it replaces."""
-        superseded = []
+        """Swap the file for its re-encoded version. Returns the names of the files of the
+        previous version, and the name of raw uploaded bytes already in storage, if any."""
+        superseded, raw_upload = [], None
         if not self._state.adding:
             old = type(self).objects.filter(pk=self.pk).values("file", "renditions").first()
             if old:
@@ -162,9 +167,13 @@ class Image(models.Model):
         if self.file._committed:
             # Written to storage before save() (e.g. `image.file.save(..., save=False)`):
             # replace those bytes too.
-            superseded.append(self.file.name)
-            with self.file.open("rb") as stored:
-                clean = clean_upload(stored)
+            raw_upload = self.file.name
+            try:
+                with self.file.open("rb") as stored:
+                    clean = clean_upload(stored)
+            except ValidationError:
+                delete_files([raw_upload])
+                raise
         elif isinstance(self.file.file, CleanFile):
             clean = None
         else:
@@ -173,7 +182,7 @@ class Image(models.Model):
             self.file = clean.content
             self.width, self.height = clean.width, clean.height
         self.renditions = {}
-        return superseded
+        return superseded, raw_upload
 
     @property
     def picture(self):

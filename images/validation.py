@@ -29,6 +29,10 @@ TOO_LARGE = (
     "أبعاد الصورة {width}×{height} بكسل أكبر من المسموح (ضلع حتى {side} بكسل، "
     "ومجموع حتى {megapixels} مليون بكسل). صغّر الصورة ثم أعد رفعها."
 )
+TOO_LARGE_HEADER = (
+    f"أبعاد الصورة أكبر من المسموح (ضلع حتى {MAX_SIDE} بكسل، ومجموع حتى "
+    f"{MAX_PIXELS // 1_000_000} مليون بكسل). صغّر الصورة ثم أعد رفعها."
+)
 BROKEN = "تعذّرت قراءة الصورة: الملف تالف أو غير مكتمل. جرّب حفظها من جديد ثم ارفعها."
 
 
@@ -66,7 +70,9 @@ def check_header(upload):
     try:
         with bombs_are_errors():
             picture = Image.open(upload, formats=list(FORMATS))
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(TOO_LARGE_HEADER, code="too_large") from None
+    except UnidentifiedImageError:
         raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(BROKEN, code="broken") from None
@@ -122,6 +128,6 @@ def clean_upload(upload):
             picture.load()
             return reencode(picture)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from None
+        raise ValidationError(TOO_LARGE_HEADER, code="too_large") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(BROKEN, code="broken") from None
