@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 try:
                     renditions.build(image)
                     built += 1
-                except Exception as error:  # noqa: BLE001 - one bad file must not stop the rest
+                except Exception as error:  # one bad file must not stop the rest
                     failed += 1
                     self.stderr.write(f"image {pk}: {error}")
             if done % 10 == 0 or done == len(pks):
