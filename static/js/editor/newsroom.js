@@ -110,7 +110,7 @@ function openImagePicker(editor, options) {
       crel("img", { src: image.thumbnail, alt: "", width: 160 }),
       crel("div", {}, [
         crel("p", { textContent: `${gettext("Alternative Text")}: ${image.alt}` }),
-        crel("label", { textContent: gettext("Caption") }, [caption]),
+        crel("label", {}, [gettext("Caption"), caption]),
         insert,
       ]),
     )
@@ -159,7 +159,7 @@ function openImagePicker(editor, options) {
 
 function uploadForm(options, onUploaded) {
   const field = (name, label, attributes = {}) =>
-    crel("label", { textContent: label }, [crel("input", { name, type: "text", ...attributes })])
+    crel("label", {}, [label, crel("input", { name, type: "text", ...attributes })])
   const errors = crel("ul", { className: "newsroom-errors", role: "alert" })
   const submit = crel("button", { type: "button", textContent: gettext("Upload") })
   const form = crel("div", { className: "newsroom-upload" }, [
