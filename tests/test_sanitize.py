@@ -283,3 +283,45 @@ def test_plain_text_fields_are_escaped_on_the_article_page_and_in_the_admin(
         html = page.content.decode()
         assert "<svg onload" not in html
         assert all(not name.startswith("on") for _, a in Elements(html).found for name in a)
+
+
+def test_the_editor_offers_exactly_the_agreed_tags_and_no_raw_html_editing():
+    from django_prose_editor.config import allowlist_from_extensions
+
+    allowlist = allowlist_from_extensions(BODY_EXTENSIONS)
+    assert allowlist["tags"] == {
+        *("p", "h2", "h3", "strong", "em", "u", "a", "ul", "ol", "li", "blockquote", "hr"),
+        *("br", "figure", "figcaption", "img", "table", "tbody", "thead", "tr", "th", "td"),
+    }
+    assert "HTML" not in BODY_EXTENSIONS and "CodeBlock" not in BODY_EXTENSIONS
+    assert allowlist["url_schemes"] == {"http", "https", "mailto", "tel"}
+
+
+def test_read_also_search_finds_any_article_by_headline_with_its_status(
+    client, journalist, make_article
+):
+    live = make_article(headline="افتتاح سوق الحسكة")
+    draft = make_article(
+        headline="مسودة عن سوق الحسكة", status=Article.Status.DRAFT, published_at=None
+    )
+    make_article(headline="خبر آخر")
+    assert client.get("/editor/articles/", {"q": "سوق"}).status_code == 302
+    client.force_login(journalist)
+    results = client.get("/editor/articles/", {"q": "سوق"}).json()["results"]
+    by_id = {r["id"]: r for r in results}
+    assert set(by_id) == {live.pk, draft.pk}
+    assert by_id[live.pk] | {"id": 0} == {
+        "id": 0,
+        "headline": "افتتاح سوق الحسكة",
+        "status": "منشور",
+        "live": True,
+        "href": f"/articles/{live.pk}/",
+    }
+    assert by_id[draft.pk]["live"] is False and by_id[draft.pk]["status"] == "مسودة"
+
+
+def test_the_editor_translations_are_served_in_arabic(client):
+    catalog = client.get("/editor/jsi18n/").json()["catalog"]
+    assert catalog["bold"] == "عريض"
+    assert catalog["Insert Table"] == "إدراج جدول"
+    assert catalog["Read also"] == "اقرأ أيضاً"

@@ -45,7 +45,8 @@ def test_journalist_inserts_a_library_image_with_caption_and_a_read_also_link(
     page.fill("#id_headline", "مقال فيه صورة ورابط")
     # The section field is a select2 autocomplete; choosing through its <select> is enough.
     page.evaluate(
-        "([pk, name]) => document.querySelector('#id_section').add(new Option(name, pk, true, true))",
+        "([pk, name]) => document.querySelector('#id_section')"
+        ".add(new Option(name, pk, true, true))",
         [section.pk, section.name],
     )
     page.locator(".ProseMirror[contenteditable=true]").click()
