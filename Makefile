@@ -26,6 +26,7 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
