@@ -1,6 +1,7 @@
 """What the body editor offers. The server-side allowlist (articles/sanitize.py) is derived
 from this same dict, so nothing the editor cannot make survives a save."""
 
+from django.conf import settings
 from django.urls import reverse_lazy
 
 BODY_EXTENSIONS = {
@@ -27,6 +28,7 @@ BODY_EXTENSIONS = {
     "ImagePicker": {
         "searchUrl": reverse_lazy("image_picker"),
         "uploadUrl": reverse_lazy("image_picker_upload"),
+        "mediaUrl": settings.MEDIA_URL,
     },
     "ReadAlso": {
         "searchUrl": reverse_lazy("editor_article_search"),

@@ -89,3 +89,41 @@ def test_journalist_inserts_a_library_image_with_caption_and_a_read_also_link(
     assert page.locator("h1").inner_text() == target.headline
     assert media_misses(page) == []
     assert page.foreign_requests == []
+
+
+WORD_HTML = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal'
+    "{font-family:Arial}</style></head><body>"
+    '<h2 dir="RTL" style="color:red"><span lang="AR-SY">عنوان من وورد</span></h2>'
+    '<p class="MsoNormal" style="font-size:14pt"><b>عريض</b> و<i>مائل</i>'
+    '<span style="mso-bidi-font-family:Arial"> نص</span><o:p></o:p></p>'
+    '<table class="MsoTableGrid" style="border:1px"><tr><td style="width:10px">خلية</td></tr>'
+    '</table><script>window.pasted = 1</script><img src="https://evil.example/x.png"></body></html>'
+)
+
+
+def test_pasting_from_word_into_the_editor_keeps_structure_and_drops_styles(
+    page_at, live_server, journalist
+):
+    page = page_at(1280)
+    log_in(page, live_server, journalist.username)
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.click()
+    page.evaluate(
+        """(html) => {
+            const data = new DataTransfer()
+            data.setData("text/html", html)
+            data.setData("text/plain", "fallback")
+            const target = document.querySelector(".ProseMirror[contenteditable=true]")
+            target.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}))
+        }""",
+        WORD_HTML,
+    )
+    stored = page.locator("textarea[name=body]").input_value()
+    assert "<h2>عنوان من وورد</h2>" in stored
+    assert "<strong>عريض</strong>" in stored and "<em>مائل</em>" in stored
+    assert "<table" in stored and "خلية" in stored
+    for dropped in ["style", "class=", "mso", "<script", "evil.example", "o:p", "lang="]:
+        assert dropped not in stored, dropped
+    assert page.evaluate("window.pasted") is None

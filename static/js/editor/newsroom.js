@@ -2,7 +2,7 @@
 // DJANGO_PROSE_EDITOR_EXTENSIONS: the image library picker, the "اقرأ أيضاً" button and the
 // Arabic toolbar. Every string a journalist sees goes through gettext; the Arabic lives in
 // locale/ar/LC_MESSAGES/djangojs.po.
-import { crel, Extension, gettext } from "django-prose-editor/editor"
+import { crel, Extension, gettext, Plugin } from "django-prose-editor/editor"
 
 const CONFIG_ATTRIBUTE = "data-django-prose-editor-configurable"
 
@@ -285,11 +285,34 @@ function translateMenu(definedItems) {
   }
 }
 
+// Pasted pictures from other sites or the clipboard (file:, data:) would be dropped by the
+// server on save; drop them at once so the journalist sees what will be kept.
+function withoutForeignImages(html, mediaUrl) {
+  const doc = new DOMParser().parseFromString(html, "text/html")
+  for (const img of doc.querySelectorAll("img")) {
+    const src = img.getAttribute("src") || ""
+    const url = new URL(src, window.location.href)
+    if (url.origin !== window.location.origin || !url.pathname.startsWith(mediaUrl)) {
+      img.remove()
+    }
+  }
+  return doc.body.innerHTML
+}
+
 export const ImagePicker = Extension.create({
   name: "imagePicker",
 
   addOptions() {
-    return { searchUrl: null, uploadUrl: null }
+    return { searchUrl: null, uploadUrl: null, mediaUrl: "/media/" }
+  },
+
+  addProseMirrorPlugins() {
+    const { mediaUrl } = this.options
+    return [
+      new Plugin({
+        props: { transformPastedHTML: (html) => withoutForeignImages(html, mediaUrl) },
+      }),
+    ]
   },
 
   addMenuItems({ menu, buttons }) {
