@@ -136,6 +136,7 @@ class Image(models.Model):
         """Whatever the path (admin, picker, shell, demo), only re-encoded bytes are kept;
         renditions follow once the transaction commits; a failure leaves no file behind."""
         new_file = bool(self.file) and (not self.file._committed or self._state.adding)
+        recrop = not new_file and self.focal_point_changed()
         superseded, raw_upload = [], None
         if new_file:
             superseded, raw_upload = self.take_clean_file()
@@ -151,6 +152,7 @@ class Image(models.Model):
             delete_files([raw_upload])
         if new_file:
             transaction.on_commit(partial(delete_files, superseded))
+        if new_file or recrop:
             transaction.on_commit(partial(build_renditions, self.pk))
 
     def get_absolute_url(self):
@@ -183,6 +185,12 @@ class Image(models.Model):
             self.width, self.height = clean.width, clean.height
         self.renditions = {}
         return superseded, raw_upload
+
+    def focal_point_changed(self):
+        if self._state.adding:
+            return False
+        stored = type(self).objects.filter(pk=self.pk).values_list("focal_x", "focal_y").first()
+        return stored is not None and stored != (self.focal_x, self.focal_y)
 
     @property
     def picture(self):

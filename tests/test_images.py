@@ -482,3 +482,26 @@ def test_bytes_saved_to_storage_before_a_refused_save_are_removed(db, settings):
         image.save()
     assert stored_files(settings) == []
     assert not Image.objects.exists()
+
+
+def test_moving_the_focal_point_recrops_the_renditions(
+    make_image, django_capture_on_commit_callbacks
+):
+    data = io.BytesIO()
+    picture((3200, 600)).save(data, "JPEG")
+    with django_capture_on_commit_callbacks(execute=True):
+        image = make_image()
+        image.file = SimpleUploadedFile("wide.jpg", data.getvalue())
+        image.save()
+    image.refresh_from_db()
+    left_card = image.card_picture.src
+    with image.file.storage.open(image.renditions["card"]["jpg"][0][0]) as stored:
+        assert PILImage.open(stored).getpixel((5, 90))[0] > 200  # the red left half, centred crop
+
+    with django_capture_on_commit_callbacks(execute=True):
+        image.focal_x = 1.0
+        image.save()
+    image.refresh_from_db()
+    assert image.card_picture.src == left_card  # same names, new pixels
+    with image.file.storage.open(image.renditions["card"]["jpg"][0][0]) as stored:
+        assert PILImage.open(stored).getpixel((5, 90))[2] > 200  # now the blue right half
