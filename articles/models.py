@@ -34,6 +34,13 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_q())
 
+    def breaking(self):
+        """Public articles flagged breaking whose strip time has not passed (by the database
+        clock, like the visibility rule)."""
+        return self.published().filter(
+            Q(breaking_until__isnull=True) | Q(breaking_until__gt=Now()), is_breaking=True
+        )
+
     def for_listing(self):
         """What a card needs, in a fixed number of queries however many articles."""
         return self.select_related("section", "lead_image").order_by("-published_at", "-id")

@@ -1,46 +1,127 @@
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, When
-from django.http import Http404, JsonResponse
+from django.db.models import BooleanField, Case, F, Prefetch, When, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from sections.models import Section
+from tags.models import Tag
 
+from .body import insert_read_also
+from .links import resolve_article_links
 from .models import Article
+from .related import related_articles
 
 PAGE_SIZE = 20
+TOP_STORIES = 4
+LATEST = 8
+PER_SECTION = 4
 
 
-def paginate(request, queryset):
-    """A page of `queryset`; a page number that is not a positive integer in range is a 404."""
+def paginate(request, queryset, allow_empty=True):
+    """A page of `queryset`; a page number that is not a positive integer in range is a 404.
+    With allow_empty=False an empty list is a 404 too (tag and author pages)."""
     number = request.GET.get("page", "1")
-    if not number.isdigit() or len(number) > 6:
+    # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+    if not (number.isascii() and number.isdigit()) or len(number) > 6:
         raise Http404
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = Paginator(queryset, PAGE_SIZE, allow_empty_first_page=allow_empty)
     if not 1 <= int(number) <= paginator.num_pages:
         raise Http404
     return paginator.page(int(number))
 
 
+def section_blocks(sections, shown, per_section=PER_SECTION):
+    """[(section, articles)] in navigation order: each section's newest public articles not
+    already shown higher on the page. One query for all sections (a window function)."""
+    rows = (
+        Article.objects.published()
+        .filter(section__in=sections)
+        .exclude(pk__in=shown)
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(row__lte=per_section)
+        .for_listing()
+    )
+    by_section = {}
+    for article in rows:
+        by_section.setdefault(article.section_id, []).append(article)
+    return [(s, by_section[s.pk]) for s in sections if s.pk in by_section]
+
+
 def home(request):
-    latest = Article.objects.published().for_listing()[:PAGE_SIZE]
-    return render(request, "articles/home.html", {"articles": latest})
+    featured = list(Article.objects.published().filter(is_featured=True).for_listing()[:5])
+    latest = list(Article.objects.published().for_listing()[: LATEST + 5])
+    lead = (featured or latest or [None])[0]
+    top = [a for a in featured if a != lead][:TOP_STORIES]
+    shown = {a.pk for a in [lead, *top] if a}
+    latest = [a for a in latest if a.pk not in shown][:LATEST]
+    sections = list(Section.objects.filter(in_navigation=True))
+    blocks = section_blocks(sections, shown)
+    context = {"lead": lead, "top": top, "latest": latest, "blocks": blocks}
+    return render(request, "articles/home.html", context | {"nav_sections": sections})
 
 
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(Article.objects.published().select_related("section"), pk=pk)
+    articles = Article.objects.published().select_related("section", "lead_image")
+    authors = get_user_model().objects.only("username", "first_name", "last_name")
+    articles = articles.prefetch_related(Prefetch("authors", authors), "tags")
+    article = get_object_or_404(articles, pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    return render(request, "articles/article_detail.html", {"article": article})
+    related = related_articles(article)
+    body = insert_read_also(resolve_article_links(article.body), related)
+    context = {"article": article, "body": body, "related": related}
+    return render(request, "articles/article_detail.html", context)
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, section.articles.published().for_listing())
     return render(request, "articles/section_detail.html", {"section": section, "page": page})
+
+
+def tag_detail(request, slug):
+    """A tag's page exists only while a public article carries it: a tag used only by
+    drafts would otherwise reveal what the newsroom is working on."""
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tagged_items__tag=tag).for_listing()
+    page = paginate(request, articles, allow_empty=False)
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+def author_detail(request, username):
+    """An author's page exists only for a user with public articles, and the answer for
+    anyone else (staff without articles, unknown names) is the same 404: no enumeration."""
+    users = get_user_model().objects.filter(is_active=True)
+    author = get_object_or_404(users.only("username", "first_name", "last_name"), username=username)
+    page = paginate(
+        request, Article.objects.published().filter(authors=author).for_listing(), False
+    )
+    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, rendered without the request's context processors: nothing on it may
+    touch the database, which may be what failed."""
+    template = loader.get_template("500.html")
+    context = {"SITE_NAME": settings.SITE_NAME, "today": timezone.now()}
+    return HttpResponseServerError(template.render(context))
 
 
 @require_GET

@@ -7,6 +7,9 @@ admin.site.site_header = f"{settings.SITE_NAME}: غرفة الأخبار"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "إدارة المحتوى"
 
+# The 500 page must render even when the database is down: no context processors.
+handler500 = "articles.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("editor/images/", include("images.urls")),

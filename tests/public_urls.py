@@ -14,6 +14,8 @@ PUBLIC_URLS = {
     "article": lambda w: [w.article.get_absolute_url()],
     "article_noslug": lambda w: [reverse("article_noslug", args=[w.article.pk])],
     "section": lambda w: [reverse("section", args=[w.section.slug])],
+    "tag": lambda w: [reverse("tag", args=[w.tag.slug])],
+    "author": lambda w: [reverse("author", args=[w.author.username])],
 }
 
 # URL names outside the admin that are not public pages, with the reason.
