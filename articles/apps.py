@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -7,7 +7,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = "المقالات"
 
     def ready(self):
+        from . import search
+        from .models import Article
         from .roles import ensure_groups
 
         # After the last app of the project has migrated, its permissions exist.
         post_migrate.connect(ensure_groups, sender=self)
+        # SQLite's FTS5 table follows every save and delete (PostgreSQL indexes the columns).
+        post_save.connect(search.article_saved, sender=Article)
+        post_delete.connect(search.article_deleted, sender=Article)

@@ -8,11 +8,10 @@ means to change it.
 import re
 from html.parser import HTMLParser
 
+from django.conf import settings
 from django.utils.html import escape
 
 READ_ALSO = "اقرأ أيضاً"
-# Inline links go after these top-level paragraphs, each only if more text follows it.
-READ_ALSO_AFTER = (3, 7)
 VOID = {"br", "hr", "img", "wbr", "col", "source"}
 ARTICLE_HREF = re.compile(r"^/articles/(\d+)/")
 
@@ -115,9 +114,10 @@ def insert_read_also(body_html, articles):
     """The body with inline "اقرأ أيضاً" links placed between paragraphs.
 
     `articles` is the related pool, best first; articles the body already links to are
-    skipped. A link goes after the 3rd and the 7th plain paragraph, only when another
-    paragraph follows and no stored read-also paragraph is within two blocks of that spot,
-    so that links never crowd the text.
+    skipped. A link goes after each plain paragraph numbered in
+    NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS (3rd and 7th), only when another paragraph follows
+    and no stored read-also paragraph is within two blocks of that spot, so that links never
+    crowd the text; bodies shorter than NEWSROOM_READ_ALSO_MIN_PARAGRAPHS get none.
     Stored read-also paragraphs get the same class as inserted ones.
     """
     parsed = parse(body_html)
@@ -125,13 +125,16 @@ def insert_read_also(body_html, articles):
     pool = [a for a in articles if a.pk not in linked]
     blocks = parsed.blocks
     paragraphs = sum(1 for b in blocks if b.is_paragraph)
+    after = settings.NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS
+    if paragraphs < settings.NEWSROOM_READ_ALSO_MIN_PARAGRAPHS:
+        pool = []
     out, seen = [], 0
     for index, block in enumerate(blocks):
         out.append(block.html())
         if not block.is_paragraph:
             continue
         seen += 1
-        if seen not in READ_ALSO_AFTER or not pool or seen >= paragraphs:
+        if seen not in after or not pool or seen >= paragraphs:
             continue
         nearby = blocks[max(index - 2, 0) : index + 3]
         if any(b.is_read_also for b in nearby):

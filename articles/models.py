@@ -1,3 +1,5 @@
+import html
+import re
 import secrets
 
 from django.conf import settings
@@ -10,12 +12,29 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from images.models import Image
-from newsroom.arabic import unique_slug
+from newsroom.arabic import search_words, unique_slug
 from sections.models import Section
 from tags.models import Tag
 
 from .editor import BODY_EXTENSIONS
 from .sanitize import sanitize_body
+
+
+# The fields search reads; a save limited to other fields leaves the search fields alone.
+SEARCHED_FIELDS = {"headline", "kicker", "summary", "body"}
+# The body is sanitized HTML (attributes are quoted, no comments), so a tag is <...>.
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+def html_to_text(body):
+    """Sanitized HTML as plain text; tags become spaces so that paragraphs don't run together."""
+    return " ".join(html.unescape(TAG_RE.sub(" ", body or "")).split())
+
+
+def search_fields(article):
+    """(search_title, search_body) for an article, or a migration's historical Article."""
+    rest = f"{article.kicker} {article.summary} {html_to_text(article.body)}"
+    return " ".join(search_words(article.headline)), " ".join(search_words(rest))
 
 
 def new_preview_secret():
@@ -33,6 +52,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(self.published_q())
+
+    def public_tag_ids(self):
+        """Ids of the tags that at least one public article carries: a tag used only by
+        drafts must not show anywhere public (its name can reveal the story)."""
+        return ArticleTag.objects.filter(content_object__in=self.published()).values("tag")
 
     def breaking(self):
         """Public articles flagged breaking whose strip time has not passed (by the database
@@ -219,6 +243,9 @@ class Article(models.Model):
     version = models.PositiveIntegerField("النسخة", default=1, editable=False)
     # Changing it revokes every preview link already shared.
     preview_secret = models.CharField(max_length=32, default=new_preview_secret, editable=False)
+    # What search reads (articles/search.py): normalized words, rewritten on every save.
+    search_title = models.TextField(default="", editable=False)
+    search_body = models.TextField(default="", editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -242,6 +269,10 @@ class Article(models.Model):
         if not self.slug:
             others = Article.objects.exclude(pk=self.pk)
             self.slug = unique_slug(self.headline, lambda s: others.filter(slug=s).exists())
+        self.refresh_search_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_body"}
         super().save(*args, **kwargs)
         self.track_body_images()
 
@@ -257,8 +288,39 @@ class Article(models.Model):
             [BodyImage(article=self, image_id=pk) for pk in shown - tracked]
         )
 
+    def refresh_search_fields(self):
+        self.search_title, self.search_body = search_fields(self)
+
+    @property
+    def body_text(self):
+        return html_to_text(self.body)
+
     @property
     def caption(self):
         if self.lead_image_caption:
             return self.lead_image_caption
         return self.lead_image.caption if self.lead_image else ""
+
+
+class SearchEntry(models.Model):
+    """A row of SQLite's FTS5 table `articles_search`: the article's words, stemmed
+    (articles/search.py). The table is made by migration `search` on SQLite only; on
+    PostgreSQL nothing uses this model, the GIN index covers the article's own columns."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    title = models.TextField()
+    body = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_search"
+
+    def __str__(self):
+        return self.title

@@ -24,5 +24,6 @@ urlpatterns = [
     path("sections/<uslug:slug>/", views.section_detail, name="section"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("authors/<str:username>/", views.author_detail, name="author"),
+    path("search/", views.search, name="search"),
     path("editor/articles/", views.editor_article_search, name="editor_article_search"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from newsroom.absolute_urls import absolute_url
 from sections.models import Section
 from tags.models import Tag
 
@@ -20,6 +21,8 @@ from .body import insert_read_also
 from .links import resolve_article_links
 from .models import Article
 from .related import related_articles
+from .search import Query, search_articles, with_highlights
+from .sitemaps import SITEMAPS
 
 PAGE_SIZE = 20
 TOP_STORIES = 4
@@ -122,6 +125,33 @@ def server_error(request):
     template = loader.get_template("500.html")
     context = {"SITE_NAME": settings.SITE_NAME, "today": timezone.now()}
     return HttpResponseServerError(template.render(context))
+
+
+def search(request):
+    query = Query.parse(request.GET.get("q", ""))
+    page = with_highlights(paginate(request, search_articles(query)), query)
+    response = render(request, "articles/search.html", {"query": query, "page": page})
+    # Result pages are endless and thin: never let search engines index them.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def sitemap_index(request):
+    """/sitemap.xml: one entry per page of each sitemap, plus the news sitemap. Django's own
+    index view takes the domain from the Host header; this one takes it from SITE_URL."""
+    locations = []
+    for name, sitemap in SITEMAPS.items():
+        url = reverse("sitemap_section", kwargs={"section": name})
+        for page in sitemap().paginator.page_range:
+            locations.append(absolute_url(url if page == 1 else f"{url}?p={page}"))
+    locations.append(absolute_url(reverse("sitemap_news")))
+    sitemaps = [{"location": location} for location in locations]
+    return render(request, "sitemap_index.xml", {"sitemaps": sitemaps}, "application/xml")
+
+
+def robots_txt(request):
+    sitemaps = [absolute_url(reverse("sitemap")), absolute_url(reverse("sitemap_news"))]
+    return render(request, "robots.txt", {"sitemaps": sitemaps}, "text/plain; charset=utf-8")
 
 
 @require_GET

@@ -45,3 +45,48 @@ def unique_slug(text, exists, max_length=255, fallback="مقال"):
         suffix = f"-{n}"
         slug = base[: max_length - len(suffix)].strip("-") + suffix
     return slug
+
+
+# Search normalization: one canonical form for the spellings a reader types interchangeably.
+# Documents and queries go through the same functions, on PostgreSQL and SQLite alike.
+ALEF_MAP = str.maketrans(
+    {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627"}
+)
+DIGIT_MAP = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+ALEF_MAQSURA, YEH = "\u0649", "\u064a"
+TEH_MARBUTA, HEH = "\u0629", "\u0647"
+# A word: letters and digits, with any tashkeel or tatweel inside it.
+WORD_RE = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+")
+
+
+def normalize_search(text):
+    """Text as the search index sees it: NFKC, no tashkeel or tatweel, one alef, ى→ي,
+    Western digits, lower case, invisible characters removed."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = INVISIBLE_RE.sub("", text).translate(LETTER_MAP)
+    text = TASHKEEL_RE.sub("", text).replace(TATWEEL, "")
+    return text.translate(ALEF_MAP).translate(DIGIT_MAP).replace(ALEF_MAQSURA, YEH).lower()
+
+
+def strip_conjunction(word):
+    """و or ف glued to a definite article (والحسكة, فالعربية): the Arabic stemmer removes
+    "ال" only at the start of a word, so the conjunction would hide the noun."""
+    if word[:1] in {"و", "ف"} and word[1:3] == "ال" and len(word) >= 6:
+        return word[1:]
+    return word
+
+
+def fold_heh(word):
+    """A final ه becomes ة: readers type الحسكه for الحسكة, so both spellings are one word
+    in the index and in queries (a pronoun ه folds too, harmlessly: both sides agree)."""
+    if len(word) >= 3 and word.endswith(HEH):
+        return word[:-1] + TEH_MARBUTA
+    return word
+
+
+def search_words(text):
+    """The normalized words of `text`, in order; underscores are not word characters."""
+    return [
+        fold_heh(strip_conjunction(word))
+        for word in WORD_RE.findall(normalize_search(text).replace("_", " "))
+    ]

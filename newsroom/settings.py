@@ -54,9 +54,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
     "django_prose_editor",
+    "csp",
     "sections",
     "tags",
     "images",
@@ -65,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.csp_policy.NewsroomCSPMiddleware",
+    "newsroom.security_headers.PermissionsPolicyMiddleware",
+    "newsroom.db_router.PrimaryForWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -103,6 +109,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Production block (issue 8) continues the database setup below: statement timeout, replica.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
@@ -170,13 +177,131 @@ TAGGIT_STRING_FROM_TAGS = "tags.parsing.edit_string_for_tags"
 
 LOGIN_URL = "admin:login"
 
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "DENY"
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Log lines carry request paths and user input: control characters are escaped so nobody
+    # can forge a line or hide one (THREATS WEB-12).
+    "filters": {"escape_controls": {"()": "newsroom.log_escaping.EscapeControlCharacters"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["escape_controls"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Production: secure by default, survives faults, more than one machine (issue 8).
+# Every variable is documented in README.md ("Configuration" and "Deploy").
+# ---------------------------------------------------------------------------------------------
+
+# collectstatic's target; nginx serves it (deploy/nginx/newsroom.conf).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+# Every query is bounded, so a slow one cannot hold a worker: the request answers 503 instead.
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "10000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
+
+# An optional read replica answers anonymous reads; writes, the admin and sessions stay on
+# the primary (newsroom/db_router.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
+
+# Media on S3-compatible object storage when a bucket is configured, local disk otherwise.
+if os.environ.get("MEDIA_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID"),
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY"),
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": not os.environ.get("MEDIA_S3_CUSTOM_DOMAIN"),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+MEDIA_HOST = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "")
+
+# Behind nginx: how many proxies append to X-Forwarded-For, and the proxy tells us https.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The preload token only makes the site eligible; listing it is a manual step (README).
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
+# The reading experience asks for none of these; an injected script gets none of them either.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp 4). No 'unsafe-inline' anywhere: the only inline element
+# we emit is django-prose-editor's <script type="importmap">, which the admin templates render
+# with the request's nonce (templates/admin/change_form.html).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_media_sources = [SELF, "data:", "blob:"] + ([f"https://{MEDIA_HOST}"] if MEDIA_HOST else [])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": _media_sources,
+        "media-src": _media_sources,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({} if DEBUG else {"upgrade-insecure-requests": True}),
+    },
+}
+
+TEMPLATES[0]["OPTIONS"].setdefault("libraries", {})["csp_media"] = "newsroom.csp_media"
+
+# Admin login throttling (newsroom/login_throttle.py): failures counted in the cache within a
+# fixed window, so a lockout always ends by itself.
+LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+LOGIN_THROTTLE_MAX_PER_ACCOUNT = int(os.environ.get("LOGIN_THROTTLE_MAX_PER_ACCOUNT", "10"))
+LOGIN_THROTTLE_MAX_PER_ADDRESS = int(os.environ.get("LOGIN_THROTTLE_MAX_PER_ADDRESS", "30"))
+
+# Seconds a client is told to wait when the database is unreachable (503 Retry-After).
+RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", "30"))
+
+# Discovery (issue 6): feeds, read-also links, share metadata.
+# Feeds carry the full article body when on, the summary only when off.
+NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", default=False)
+NEWSROOM_FEED_ITEMS = 30
+# Automatic «اقرأ أيضاً» links go after these paragraphs of the body, and only in bodies of
+# at least NEWSROOM_READ_ALSO_MIN_PARAGRAPHS paragraphs.
+NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]
+NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 4
+# The publisher's logo in JSON-LD (a static file path).
+NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "favicon.svg")

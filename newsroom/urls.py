@@ -1,25 +1,66 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
 from django.views.i18n import JSONCatalog
+
+from articles import feeds, views
+from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+
+from . import health
+from .login_throttle import throttled
 
 admin.site.site_header = f"{settings.SITE_NAME}: غرفة الأخبار"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "إدارة المحتوى"
 
-# The 500 page must render even when the database is down: no context processors.
-handler500 = "articles.views.server_error"
-
+# Error pages must render even when the database is down: no context processors. A database
+# error raised outside a view becomes the 503 page; anything else articles' 500 page.
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    # Before admin.site.urls so that this name wins: the admin's login, throttled.
+    path("admin/login/", throttled(admin.site.login), name="admin_login_throttled"),
     path("admin/", admin.site.urls),
     path("editor/images/", include("images.urls")),
     # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by
     # static/js/editor/newsroom.js.
     path("editor/jsi18n/", JSONCatalog.as_view(), name="editor_jsi18n"),
     path("", include("articles.urls")),
+    # After articles.urls, which registers the Arabic slug converter `uslug`.
+    path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
+    path("feeds/latest/atom/", feeds.LatestAtomFeed(), name="feed_latest_atom"),
+    path("feeds/sections/<uslug:slug>/", feeds.SectionFeed(), name="feed_section"),
+    path("feeds/sections/<uslug:slug>/atom/", feeds.SectionAtomFeed(), name="feed_section_atom"),
+    path("feeds/tags/<uslug:slug>/", feeds.TagFeed(), name="feed_tag"),
+    path("feeds/tags/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="feed_tag_atom"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap,
+        {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
+    # After sitemap-news.xml, which this pattern would match too.
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap,
+        # Full W3C datetimes for lastmod (Django's template writes the date only).
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/urlset.xml"},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+handler500 = "newsroom.faults.handler500"
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG:
+    from .media_serving import serve_media
+
+    urlpatterns += [
+        re_path(
+            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
+            serve_media,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -5,6 +5,8 @@ public URL name is missing here. Add new public pages (and their variants: pagin
 filters, feeds) to PUBLIC_URLS; list URL names that are deliberately not public in NOT_PUBLIC.
 """
 
+from urllib.parse import quote
+
 from django.urls import reverse
 
 # name -> function(world) -> list of paths. `world` has .article (public), .section, .tag,
@@ -16,10 +18,29 @@ PUBLIC_URLS = {
     "section": lambda w: [reverse("section", args=[w.section.slug])],
     "tag": lambda w: [reverse("tag", args=[w.tag.slug])],
     "author": lambda w: [reverse("author", args=[w.author.username])],
+    # Queries that would match the canaries if visibility were not applied.
+    "search": lambda w: [
+        reverse("search") + "?q=" + quote(q) for q in ["CANARY", "7f3a", "عنوان", "الحسكة"]
+    ],
+    "feed_latest": lambda w: [reverse("feed_latest")],
+    "feed_latest_atom": lambda w: [reverse("feed_latest_atom")],
+    "feed_section": lambda w: [reverse("feed_section", args=[w.section.slug])],
+    "feed_section_atom": lambda w: [reverse("feed_section_atom", args=[w.section.slug])],
+    "feed_tag": lambda w: [reverse("feed_tag", args=[w.tag.slug])],
+    "feed_tag_atom": lambda w: [reverse("feed_tag_atom", args=[w.tag.slug])],
+    "sitemap": lambda w: [reverse("sitemap")],
+    "sitemap_section": lambda w: [
+        reverse("sitemap_section", args=[name]) for name in ["articles", "sections", "tags"]
+    ],
+    "sitemap_news": lambda w: [reverse("sitemap_news")],
+    "robots": lambda w: [reverse("robots")],
 }
 
 # URL names outside the admin that are not public pages, with the reason.
 NOT_PUBLIC = {
+    "healthz": "liveness probe for the process supervisor; JSON, lists no articles",
+    "readyz": "readiness probe for the load balancer; JSON, lists no articles",
+    "admin_login_throttled": "the admin's login form (throttled); lists no articles",
     "image_picker": "staff-only JSON for the editor's image library picker",
     "image_picker_upload": "staff-only upload from the editor's image picker",
     "editor_jsi18n": "the editor's translation catalog; holds no content",

@@ -84,3 +84,16 @@ def screenshot():
         return path
 
     return take
+
+
+def wait_for_js(page, expression, timeout=5.0):
+    """page.wait_for_function() evaluates its predicate with eval() inside the page, which
+    the site's CSP (no 'unsafe-eval') forbids; page.evaluate() goes through the DevTools
+    protocol and is not subject to the page's CSP. Poll with it instead."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(20)

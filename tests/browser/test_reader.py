@@ -7,6 +7,7 @@ from django.core.management import call_command
 from articles.models import Article
 
 from ..test_demo import SEED_HEADLINE
+from .conftest import wait_for_js
 
 WIDTHS = [390, 1280]
 
@@ -25,7 +26,7 @@ def load_lazy_images(page):
         page.evaluate(f"window.scrollTo(0, {y})")
         page.wait_for_timeout(30)
     page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
-    page.wait_for_function("[...document.images].every(i => i.complete)")
+    wait_for_js(page, "[...document.images].every(i => i.complete)")
 
 
 TAP_TARGETS = ".site-nav a, .tags a, .share-link, .back-to-top, .site-footer ul a"
@@ -63,7 +64,7 @@ def test_article_page_reads_right_to_left_and_back_to_top_works(
     assert box["x"] < width / 2
     assert_tap_targets(page)
     back.click()
-    page.wait_for_function("window.scrollY === 0")
+    wait_for_js(page, "window.scrollY === 0")
     back.wait_for(state="hidden")
     assert_clean(page)
     load_lazy_images(page)

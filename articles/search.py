@@ -1,0 +1,235 @@
+"""Arabic full-text search over published articles, on PostgreSQL and on SQLite.
+
+Both databases see the same words: `Article.save()` stores the headline and the rest of the
+text normalized by `newsroom.arabic.search_words` (tashkeel, tatweel, alef forms, ى, digits).
+PostgreSQL stems them with its built-in `arabic` configuration into a GIN-indexed column;
+SQLite keeps an FTS5 table of the same words stemmed by snowballstemmer's Arabic stemmer,
+which is the same Snowball algorithm PostgreSQL uses. Queries are parsed here into words and
+never reach either database as query syntax, so no operator a reader types means anything.
+"""
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import snowballstemmer
+from django.db import connections, transaction
+from django.db.models import BooleanField, FloatField, Value
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from newsroom.arabic import search_words
+
+from .models import Article, SearchEntry
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 8
+SNIPPET_WORDS = 40
+SNIPPET_SCAN_WORDS = 3000
+
+# PostgreSQL: the stored generated column `search_vector` (migration `search`, GIN-indexed):
+# setweight(to_tsvector('arabic', search_title), 'A') || ... (search_body, 'B').
+PG_VECTOR = '"articles_article"."search_vector"'
+# ts_rank's weights for D, C, B, A: a headline hit outweighs any number of body hits.
+PG_WEIGHTS = "'{0.01, 0.02, 0.1, 1.0}'::float4[]"
+PG_QUERY = "plainto_tsquery('arabic'::regconfig, %s)"
+PG_MATCHES = f"{PG_VECTOR} @@ {PG_QUERY}"
+PG_RANK = f"ts_rank({PG_WEIGHTS}, {PG_VECTOR}, {PG_QUERY})"
+# SQLite: the FTS5 table `articles_search` (model SearchEntry), joined to the articles.
+# bm25 weighs the title 10 to 1; it is lower for better matches, so it is negated.
+FTS_MATCHES = '"articles_search" MATCH %s'
+FTS_IDS = "SELECT rowid FROM articles_search WHERE articles_search MATCH %s"
+FTS_RANK = '-bm25("articles_search", 10.0, 1.0)'
+
+_stemmer = snowballstemmer.stemmer("arabic")
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word):
+    # The stemmer is pure Python (about 0.2 ms a word); words repeat, so cache them.
+    return _stemmer.stemWord(word)
+
+
+@dataclass
+class Query:
+    """What a reader typed, reduced to words; `message` explains an empty result."""
+
+    text: str = ""
+    words: list = field(default_factory=list)
+    message: str = ""
+
+    @classmethod
+    def parse(cls, raw):
+        text = (raw or "").strip()
+        if not text:
+            return cls(message="اكتب كلمة أو أكثر للبحث عنها.")
+        if len(text) > MAX_QUERY_CHARS:
+            return cls(
+                text=text[:MAX_QUERY_CHARS],
+                message=f"عبارة البحث أطول من {MAX_QUERY_CHARS} حرف؛ اختصرها وأعد المحاولة.",
+            )
+        words = list(dict.fromkeys(search_words(text)))
+        if not words:
+            return cls(text=text, message="لا تحتوي عبارة البحث على كلمات يمكن البحث عنها.")
+        if len(words) > MAX_QUERY_WORDS:
+            return cls(
+                text=text,
+                message=f"ابحث بـ {MAX_QUERY_WORDS} كلمات على الأكثر.",
+            )
+        return cls(text=text, words=words)
+
+    @functools.cached_property
+    def stems(self):
+        return {stem(word) for word in self.words}
+
+
+class Results:
+    """Published articles matching every word of a query, best first, for a Paginator:
+    `counted` answers count() and `ranked` is sliced into pages. On SQLite they differ, as
+    the fastest plan to count (filter by the FTS5 rowids) is not the fastest to rank (a join
+    that lets FTS5 compute bm25 as it finds the rows)."""
+
+    ordered = True
+
+    def __init__(self, counted, ranked):
+        self.counted = counted
+        self.ranked = ranked.select_related("section", "lead_image").order_by(
+            "-rank", "-published_at", "-id"
+        )
+
+    def count(self):
+        return self.counted.count()
+
+    def __getitem__(self, key):
+        return self.ranked[key]
+
+    def __iter__(self):
+        return iter(self.ranked)
+
+
+def search_articles(query):
+    if not query.words:
+        none = Article.objects.none().annotate(rank=Value(0.0))
+        return Results(none, none)
+    if connections[Article.objects.db].vendor == "postgresql":
+        matched = _postgresql(query)
+        return Results(matched, matched)
+    return _sqlite(query)
+
+
+def _postgresql(query):
+    # The words are already normalized letters and digits; plainto_tsquery stems them and
+    # joins them with AND, and reads nothing in them as an operator.
+    params = [" ".join(query.words)]
+    matches = RawSQL(PG_MATCHES, params, BooleanField())  # noqa: S611 -- constant SQL
+    rank = RawSQL(PG_RANK, params, FloatField())  # noqa: S611
+    return Article.objects.published().filter(matches).annotate(rank=rank)
+
+
+def _sqlite(query):
+    # Every token is quoted, so FTS5 reads NEAR, OR, *, ( and quotes as plain text.
+    match = " AND ".join(fts_phrase(stem(word)) for word in query.words)
+    ids = RawSQL(FTS_IDS, [match])  # noqa: S611 -- constant SQL, bound parameter
+    matches = RawSQL(FTS_MATCHES, [match], BooleanField())  # noqa: S611
+    rank = RawSQL(FTS_RANK, (), FloatField())  # noqa: S611
+    published = Article.objects.published()
+    # The join (search_entry__isnull=False) lets FTS5 find the rows and rank them in one
+    # pass, instead of one lookup per matching article.
+    ranked = published.filter(search_entry__isnull=False).filter(matches).annotate(rank=rank)
+    return Results(published.filter(pk__in=ids), ranked)
+
+
+def fts_phrase(token):
+    return '"' + token.replace('"', '""') + '"'
+
+
+# The SQLite index, kept beside the article rows.
+
+
+def stemmed(text):
+    return " ".join(stem(word) for word in text.split())
+
+
+def uses_fts(using):
+    return connections[using].vendor == "sqlite"
+
+
+def index_articles(articles, using="default"):
+    """Write the FTS5 rows of `articles` (SQLite only; PostgreSQL indexes the columns)."""
+    if not uses_fts(using):
+        return
+    entries = [
+        SearchEntry(article_id=a.pk, title=stemmed(a.search_title), body=stemmed(a.search_body))
+        for a in articles
+    ]
+    # The savepoint also makes FTS5 let go of the statement it keeps open after a write,
+    # which would otherwise block redefining SQL functions on this connection.
+    with transaction.atomic(using=using):
+        SearchEntry.objects.using(using).filter(pk__in=[e.article_id for e in entries]).delete()
+        SearchEntry.objects.using(using).bulk_create(entries)
+
+
+def prune_index(using="default"):
+    """Drop FTS5 rows whose article is gone; returns how many."""
+    if not uses_fts(using):
+        return 0
+    stale = SearchEntry.objects.using(using).exclude(pk__in=Article.objects.values("pk"))
+    return stale.delete()[0]
+
+
+def article_saved(sender, instance, using, update_fields=None, raw=False, **kwargs):
+    if raw or (update_fields is not None and "search_title" not in update_fields):
+        return
+    index_articles([instance], using)
+
+
+def article_deleted(sender, instance, using, **kwargs):
+    if uses_fts(using):
+        with transaction.atomic(using=using):
+            SearchEntry.objects.using(using).filter(pk=instance.pk).delete()
+
+
+# Highlighting: built from escaped text, so only our <mark> is markup.
+
+WORD_SPLIT_RE = re.compile(r"([\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+)")
+
+
+def _matches(word, query):
+    # A stem is what is left of a normalized word, so a word that doesn't contain one of the
+    # query's stems cannot match: that saves stemming most words of a long body.
+    for w in search_words(word):
+        if any(s in w for s in query.stems) and stem(w) in query.stems:
+            return True
+    return False
+
+
+def highlight(text, query):
+    """`text` escaped, with the words that match `query` wrapped in <mark>."""
+    parts = WORD_SPLIT_RE.split(text or "")
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 and query.words and _matches(part, query):
+            out.append(f"<mark>{escape(part)}</mark>")
+        else:
+            out.append(escape(part))
+    return mark_safe("".join(out))  # noqa: S308 -- every piece above is escaped
+
+
+def snippet(text, query, size=SNIPPET_WORDS):
+    """About `size` words of `text` around its first match, highlighted."""
+    words = (text or "").split()[:SNIPPET_SCAN_WORDS]
+    first = next((i for i, w in enumerate(words) if _matches(w, query)), 0)
+    start = max(0, first - size // 4)
+    chunk = " ".join(words[start : start + size])
+    prefix = "… " if start else ""
+    suffix = " …" if start + size < len(words) else ""
+    return mark_safe(prefix + highlight(chunk, query) + suffix)  # noqa: S308
+
+
+def with_highlights(page, query):
+    """Attach `headline_html` and `snippet_html` to each article of a results page."""
+    for article in page:
+        article.headline_html = highlight(article.headline, query)
+        article.snippet_html = snippet(f"{article.summary} {article.body_text}", query)
+    return page

@@ -1,0 +1,112 @@
+"""Throttling of failed admin logins, per account and per client address.
+
+Failures are counted in the cache inside a fixed window (LOGIN_THROTTLE_WINDOW_SECONDS) that
+starts at the first failure: when the window ends the counter disappears, so a lockout always
+ends by itself and an attacker cannot lock a journalist out for longer than one window
+without spending a fresh batch of guesses. The account counter is keyed by the submitted
+name, whether or not such an account exists, and a throttled request answers the same for
+both, so throttling reveals nothing about which accounts exist.
+
+If the cache is unreachable the throttle fails open (logins work, a warning is logged): the
+newsroom must be able to publish during an outage, and the password hash cost and the second
+factor (README, "Second factor for staff") remain.
+"""
+
+import contextlib
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.cache import cache
+from django.shortcuts import render
+
+logger = logging.getLogger("newsroom.login_throttle")
+
+LOCKED_MESSAGE = "محاولات دخول فاشلة كثيرة. انتظر {minutes} دقيقة ثم حاول مجدداً."
+
+
+def client_address(request):
+    """REMOTE_ADDR, or the address the trusted proxies saw: X-Forwarded-For is only believed
+    as far as DJANGO_TRUSTED_PROXY_COUNT proxies append to it."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _key(kind, value):
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"login-fail:{kind}:{digest}"
+
+
+def throttle_keys(request):
+    username = request.POST.get("username", "").strip().casefold()
+    return {
+        _key("account", username): settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT,
+        _key("address", client_address(request)): settings.LOGIN_THROTTLE_MAX_PER_ADDRESS,
+    }
+
+
+def is_throttled(keys):
+    try:
+        counts = cache.get_many(list(keys))
+    except Exception as error:
+        logger.warning("Login throttle skipped: cache unavailable (%s)", type(error).__name__)
+        return False
+    return any(counts.get(key, 0) >= limit for key, limit in keys.items())
+
+
+def record_failure(keys):
+    window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
+    try:
+        for key in keys:
+            # add() starts the window; incr() keeps the expiry it set (fixed window).
+            if not cache.add(key, 1, window):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add() and incr()
+                    cache.add(key, 1, window)
+    except Exception as error:
+        logger.warning("Login failure not counted: cache unavailable (%s)", type(error).__name__)
+
+
+def forget_account(keys):
+    """A successful login clears the account's counter, never the address's: one valid
+    account must not reset the counter of an address guessing at others."""
+    with contextlib.suppress(Exception):  # the counter expires by itself anyway
+        cache.delete(next(iter(keys)))
+
+
+def throttled(login_view):
+    """Wraps a login view: refuses POSTs over a limit with 429, counts failed POSTs."""
+
+    @functools.wraps(login_view)
+    def view(request, *args, **kwargs):
+        if request.method != "POST":
+            return login_view(request, *args, **kwargs)
+        keys = throttle_keys(request)
+        if is_throttled(keys):
+            logger.warning("Login throttled for address %s", client_address(request))
+            minutes = max(1, settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60)
+            response = render(
+                request,
+                "registration/login_throttled.html",
+                admin.site.each_context(request)
+                | {"message": LOCKED_MESSAGE.format(minutes=minutes)},
+                status=429,
+            )
+            response["Retry-After"] = str(settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+            return response
+        response = login_view(request, *args, **kwargs)
+        if response.status_code == 302 and request.user.is_authenticated:
+            forget_account(keys)
+        else:
+            logger.info("Failed admin login from %s", client_address(request))
+            record_failure(keys)
+        return response
+
+    return view
