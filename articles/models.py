@@ -19,7 +19,6 @@ from tags.models import Tag
 from .editor import BODY_EXTENSIONS
 from .sanitize import sanitize_body
 
-
 # The fields search reads; a save limited to other fields leaves the search fields alone.
 SEARCHED_FIELDS = {"headline", "kicker", "summary", "body"}
 # The body is sanitized HTML (attributes are quoted, no comments), so a tag is <...>.
