@@ -16,7 +16,7 @@ from newsroom.arabic import search_words, unique_slug
 from sections.models import Section
 from tags.models import Tag
 
-from .editor import BODY_EXTENSIONS
+from .editor import BODY_EXTENSIONS, BODY_MAX_LENGTH
 from .sanitize import sanitize_body
 
 # The fields search reads; a save limited to other fields leaves the search fields alone.
@@ -140,6 +140,7 @@ class Article(models.Model):
         extensions=BODY_EXTENSIONS,
         # The allowlist is derived from BODY_EXTENSIONS (articles/sanitize.py).
         sanitize=sanitize_body,
+        max_length=BODY_MAX_LENGTH,
         blank=True,
         help_text="استخدم العناوين الفرعية (H2) لتقسيم المقالات الطويلة.",
     )
