@@ -1,21 +1,78 @@
-from django.contrib import admin
+import reversion
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import BooleanField, Case, Value, When
 from django.db.models.functions import Now
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timeuntil
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from .models import Article
+from . import history, workflow
+from .forms import ArticleForm, ZonedSplitDateTime, zone_label
+from .models import Article, Correction
+
+# What each workflow button says, in the order they appear.
+BUTTONS = {
+    "submit": "حفظ وإرسال للمراجعة",
+    "publish": "حفظ ونشر الآن",
+    "schedule": "حفظ وجدولة في الوقت المحدد",
+    "send_back": "حفظ وإعادة إلى المسودة",
+    "unpublish": "حفظ وسحب من النشر",
+}
+DONE = {
+    "submit": "أُرسل المقال إلى المراجعة.",
+    "publish": "نُشر المقال.",
+    "send_back": "أُعيد المقال إلى المسودة.",
+    "unpublish": "سُحب المقال من النشر.",
+}
+
+
+def published_at_text(article):
+    local = timezone.localtime(article.published_at)
+    return f"{local:%Y-%m-%d %H:%M} ({zone_label(article.published_at)})"
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["published_at", "text"]
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": ZonedSplitDateTime}
+    }
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    form = ArticleForm
     list_display = ["headline", "section", "status", "visibility", "published_at", "author_names"]
     list_filter = ["status", "section", "is_featured", "is_breaking"]
     search_fields = ["headline", "summary"]
     list_select_related = ["section"]
     autocomplete_fields = ["section", "lead_image", "authors", "related"]
-    prepopulated_fields = {}
+    inlines = [CorrectionInline]
+    actions = ["submit_selected", "publish_selected", "send_back_selected", "unpublish_selected"]
+    history_latest_first = True
+    object_history_template = "admin/articles/article/object_history.html"
+    change_list_template = "admin/articles/article/change_list.html"
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": ZonedSplitDateTime}
+    }
+
+    class Media:
+        css = {"all": ["css/admin-workflow.css"]}
+
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "summary", "body"]}),
+        (None, {"fields": ["loaded_version", "kicker", "headline", "slug", "summary", "body"]}),
         ("التصنيف", {"fields": ["section", "tags", "related"]}),
         ("الصورة الرئيسية", {"fields": ["lead_image", "lead_image_caption"]}),
         ("الكتّاب والمصدر", {"fields": ["authors", "byline", "source"]}),
@@ -27,16 +84,20 @@ class ArticleAdmin(admin.ModelAdmin):
                     "published_at",
                     "expire_at",
                     "content_updated_at",
+                    "substantive_update",
                     "is_featured",
                     "is_breaking",
                     "breaking_until",
                 ]
             },
         ),
+        ("المراجعة", {"fields": ["review_note"]}),
     ]
 
+    # Who sees and edits what ---------------------------------------------------------
+
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .prefetch_related("authors")
@@ -46,27 +107,357 @@ class ArticleAdmin(admin.ModelAdmin):
                     default=Value(False),
                     output_field=BooleanField(),
                 ),
-                is_scheduled=Case(
+                is_due=Case(
                     When(status=Article.Status.PUBLISHED, published_at__gt=Now(), then=Value(True)),
                     default=Value(False),
                     output_field=BooleanField(),
                 ),
             )
         )
+        if not workflow.can_publish(request.user):
+            # Journalists see their own articles only: others' drafts are not their business
+            # (changelist, change form, history, autocomplete all go through here).
+            queryset = queryset.filter(created_by=request.user)
+        return queryset
+
+    def view_on_site(self, obj):
+        # Only a live article has a public page; everything else is seen through «معاينة».
+        return obj.get_absolute_url() if getattr(obj, "is_live", False) else None
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or workflow.can_view(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and workflow.can_publish(request.user)
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if workflow.can_publish(request.user):
+            return ["preview_links"] if obj else []
+        return [*workflow.EDITOR_ONLY_FIELDS, *(["preview_links"] if obj else [])]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, dict(options)) for name, options in self.fieldsets]
+        if not workflow.can_publish(request.user):
+            for _, options in fieldsets:
+                options["fields"] = [f for f in options["fields"] if f != "substantive_update"]
+        if obj is not None:
+            fieldsets.insert(1, ("المعاينة", {"fields": ["preview_links"]}))
+        return fieldsets
+
+    def get_inlines(self, request, obj):
+        # Corrections are for articles that exist (and readers have seen): editors only.
+        return self.inlines if obj is not None and workflow.can_publish(request.user) else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        form.action = request.POST.get("_workflow") or None if request.method == "POST" else None
+        return form
+
+    # The list ----------------------------------------------------------------------
 
     @admin.display(description="على الموقع")
     def visibility(self, obj):
         if obj.is_live:
             return "ظاهر"
-        if obj.is_scheduled:
-            return f"مجدول ({timezone.localtime(obj.published_at):%Y-%m-%d %H:%M})"
+        if obj.is_due:
+            return f"مجدول: بعد {timeuntil(obj.published_at)}"
         return "غير ظاهر"
 
     @admin.display(description="الكتّاب")
     def author_names(self, obj):
         return "، ".join(a.get_full_name() or a.username for a in obj.authors.all())
 
+    @admin.display(description="روابط المعاينة")
+    def preview_links(self, obj):
+        hours = settings.PREVIEW_LINK_MAX_AGE // 3600
+        revoke = reverse("admin:articles_article_revoke_preview", args=[obj.pk])
+        return format_html(
+            '<a class="button" href="{}" target="_blank" rel="noopener">معاينة</a> '
+            '<input class="vTextField preview-link" type="text" readonly value="{}" '
+            'aria-label="رابط معاينة للمشاركة"> <a href="{}">إلغاء كل الروابط المشتركة</a>'
+            '<div class="help">رابط المشاركة يفتح المقال كما سيراه القراء، لمن لا حساب له، '
+            "مدة {} ساعة.</div>",
+            obj.get_preview_url(),
+            settings.SITE_URL + obj.get_preview_url(),
+            revoke,
+            hours,
+        )
+
+    # Saving --------------------------------------------------------------------------
+
     def save_model(self, request, obj, form, change):
+        user = request.user
         if not change:
-            obj.created_by = request.user
+            obj.created_by = user
+        if form.action:
+            workflow.apply(
+                obj,
+                user,
+                form.action,
+                at=obj.published_at,
+                note=obj.review_note,
+                from_state=form.original_state,
+            )
+        if form.cleaned_data.get("substantive_update"):
+            obj.content_updated_at = timezone.now()
+        if change:
+            workflow.stamp(obj, user)
+        else:
+            obj.updated_by = user
+        self.warn_about_ignored_fields(request, form, obj)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if not change and not workflow.can_publish(request.user):
+            article.authors.add(request.user)
+
+    def save_formset(self, request, form, formset, change):
+        for correction in formset.save(commit=False):
+            if correction.pk is None:
+                correction.created_by = request.user
+            correction.save()
+        for correction in formset.deleted_objects:
+            correction.delete()
+
+    def warn_about_ignored_fields(self, request, form, obj):
+        """A forged POST may carry fields this user cannot change: they were left out of the
+        form, so nothing was applied; say so, and log it."""
+        forged = [
+            name
+            for name in workflow.EDITOR_ONLY_FIELDS
+            if name not in form.fields
+            and any(key == name or key.startswith(f"{name}_") for key in request.POST)
+        ]
+        if forged:
+            workflow.security_log.warning(
+                "ignored fields %s from user=%s article=%s", forged, request.user.pk, obj.pk
+            )
+            labels = "، ".join(str(Article._meta.get_field(n).verbose_name) for n in forged)
+            messages.warning(request, f"لم تُطبَّق هذه الحقول لأنها للمحررين فقط: {labels}.")
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self.comment_transition(request, entry)
+        return entry
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self.comment_transition(request, entry)
+        return entry
+
+    def comment_transition(self, request, entry):
+        """The revision's comment names the workflow step, so the history reads as one."""
+        action = request.POST.get("_workflow")
+        if action in workflow.TRANSITIONS and reversion.is_active():
+            label = workflow.TRANSITIONS[action].label
+            reversion.set_comment(f"{label}. {entry.get_change_message()}".strip())
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_transition(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self.message_transition(request, obj)
+        return super().response_change(request, obj)
+
+    def message_transition(self, request, obj):
+        action = request.POST.get("_workflow")
+        if action == "schedule" or (action == "publish" and obj.is_scheduled):
+            messages.success(
+                request,
+                f"جُدول المقال: يظهر للقراء {published_at_text(obj)}، "
+                f"بعد {timeuntil(obj.published_at)}.",
+            )
+        elif action in DONE:
+            messages.success(request, DONE[action])
+
+    # Workflow buttons and object tools ------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if obj is not None:
+            context["preview_url"] = obj.get_preview_url()
+            context["workflow_buttons"] = self.buttons_for(request, obj)
+        return super().change_view(request, object_id, form_url, context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = {"workflow_buttons": [("submit", BUTTONS["submit"])], **(extra_context or {})}
+        return super().add_view(request, form_url, context)
+
+    def buttons_for(self, request, obj):
+        return [
+            (action, label)
+            for action, label in BUTTONS.items()
+            if workflow.can_transition(request.user, obj, action)
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_recover": workflow.can_publish(request.user), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    # Bulk actions: each article is checked and saved as its own revision ---------------
+
+    def run_transition(self, request, queryset, action):
+        done = refused = 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                workflow.perform(pk, request.user, action)
+                done += 1
+            except (PermissionDenied, workflow.TransitionRefused, workflow.Busy):
+                refused += 1
+        if done:
+            messages.success(request, f"{DONE[action]} عدد المقالات: {done}.")
+        if refused:
+            messages.warning(
+                request, f"لم يُنفَّذ الإجراء على {refused} مقال لأن حالتها أو صلاحيتك لا تسمح."
+            )
+
+    @admin.action(description="إرسال المقالات المحددة للمراجعة")
+    def submit_selected(self, request, queryset):
+        self.run_transition(request, queryset, "submit")
+
+    @admin.action(description="نشر المقالات المحددة الآن", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self.run_transition(request, queryset, "publish")
+
+    @admin.action(description="إعادة المقالات المحددة إلى المسودة", permissions=["publish"])
+    def send_back_selected(self, request, queryset):
+        self.run_transition(request, queryset, "send_back")
+
+    @admin.action(description="سحب المقالات المحددة من النشر", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self.run_transition(request, queryset, "unpublish")
+
+    # History: list, compare, restore, recover ------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<path:object_id>/preview-link/",
+                view(self.revoke_preview_view),
+                name="articles_article_revoke_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def visible_article(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        return obj
+
+    def article_versions(self, obj):
+        return Version.objects.get_for_object(obj).select_related("revision__user")
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.visible_article(request, object_id)
+        context = {"versions": self.article_versions(obj), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request, object_id):
+        obj = self.visible_article(request, object_id)
+        versions = self.article_versions(obj)
+        try:
+            old = versions.get(pk=int(request.GET.get("from", "")))
+            new = versions.get(pk=int(request.GET.get("to", "")))
+        except (ValueError, Version.DoesNotExist):
+            raise Http404 from None
+        if old.revision.date_created > new.revision.date_created:
+            old, new = new, old
+        context = self.history_context(request, obj, "مقارنة نسختين", old=old, new=new)
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Shows what restoring a revision would change; POST restores it as a new revision,
+        through the same checks as any save (workflow.restore)."""
+        obj = self.visible_article(request, object_id)
+        version = get_object_or_404(self.article_versions(obj), pk=version_id)
+        if request.method == "POST":
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            return self.restore(request, obj, version)
+        latest = self.article_versions(obj).first()
+        context = self.history_context(
+            request,
+            obj,
+            "استعادة نسخة سابقة",
+            old=latest,
+            new=version,
+            can_restore=self.has_change_permission(request, obj),
+        )
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def restore(self, request, obj, version):
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        loaded = request.POST.get("version", "")
+        try:
+            _, warnings = workflow.restore(
+                obj.pk, version, request.user, int(loaded) if loaded.isdigit() else None
+            )
+        except workflow.StaleEdit as stale:
+            messages.error(request, str(stale))
+            return redirect(request.path)
+        except workflow.Busy:
+            messages.error(request, workflow.Busy.message)
+            return redirect(request.path)
+        messages.success(request, "استُعيدت النسخة وحُفظت نسخةً جديدة في السجل. راجعها هنا.")
+        for warning in warnings:
+            messages.warning(request, warning)
+        return redirect(change_url)
+
+    def history_context(self, request, obj, title, old, new, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": title,
+            "old": old,
+            "new": new,
+            "rows": history.changes(old, new),
+            **extra,
+        }
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def revoke_preview_view(self, request, object_id):
+        obj = self.visible_article(request, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method == "POST":
+            workflow.regenerate_preview_secret(obj.pk, request.user)
+            messages.success(request, "أُلغيت كل روابط المعاينة المشتركة لهذا المقال.")
+            return redirect("admin:articles_article_change", obj.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": "إلغاء روابط المعاينة",
+        }
+        return TemplateResponse(request, "admin/articles/article/revoke_preview.html", context)

@@ -2,11 +2,14 @@ import html
 import re
 import secrets
 
+import reversion
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -239,6 +242,20 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("تاريخ الإنشاء", auto_now_add=True)
     updated_at = models.DateTimeField("آخر حفظ", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="آخر من حفظه",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    review_note = models.TextField(
+        "ملاحظة المحرر",
+        blank=True,
+        help_text="سبب إعادة المقال إلى المسودة أو ما ينبغي تعديله. يراها الكاتب ولا تظهر للقراء.",
+    )
     # Optimistic lock: every save states the version it was loaded at.
     version = models.PositiveIntegerField("النسخة", default=1, editable=False)
     # Changing it revokes every preview link already shared.
@@ -300,6 +317,83 @@ class Article(models.Model):
         if self.lead_image_caption:
             return self.lead_image_caption
         return self.lead_image.caption if self.lead_image else ""
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def _preview_signer(self):
+        # The per-article secret is part of the salt: regenerating it invalidates every
+        # link already shared, and a link for one article never opens another.
+        return signing.TimestampSigner(salt=f"articles.preview:{self.preview_secret}")
+
+    def preview_token(self):
+        return self._preview_signer().sign(str(self.pk))
+
+    def check_preview_token(self, token, max_age):
+        """Raises signing.SignatureExpired or signing.BadSignature; compares in constant time."""
+        if self._preview_signer().unsign(token, max_age=max_age) != str(self.pk):
+            raise signing.BadSignature("token for another article")
+
+    def get_preview_url(self):
+        return reverse("article_preview", args=[self.preview_token()])
+
+    @staticmethod
+    def pk_from_preview_token(token):
+        """The article id a token claims, or None; the signature is checked afterwards."""
+        head = token.split(":", 1)[0]
+        return int(head) if head.isdigit() and len(head) < 19 else None
+
+
+class Correction(models.Model):
+    """A dated correction note, shown to readers at the end of the article."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name="المقال",
+        on_delete=models.CASCADE,
+        related_name="public_corrections",
+    )
+    text = models.TextField(
+        "نص التصحيح",
+        help_text="ما الخطأ وما الصحيح، بجملة أو جملتين. مثال: ذكرت نسخة سابقة أن…، والصحيح أن…",
+    )
+    published_at = models.DateTimeField(
+        "تاريخ التصحيح",
+        default=timezone.now,
+        help_text="بتوقيت غرفة الأخبار. يظهر للقراء بجانب التصحيح.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="أضافه",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["published_at", "id"]
+        verbose_name = "تصحيح"
+        verbose_name_plural = "التصحيحات"
+
+    def __str__(self):
+        return self.text[:60]
+
+
+# History: every save through the admin or a workflow function is a revision. Tags and
+# corrections are followed so a recovered article comes back whole. The preview secret is
+# left out: restoring an old revision must never revive revoked share links.
+reversion.register(ArticleTag)
+reversion.register(Correction)
+reversion.register(
+    Article, follow=["tagged_items", "public_corrections"], exclude=["preview_secret"]
+)
 
 
 class SearchEntry(models.Model):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Prefetch, When, Window
@@ -17,6 +18,7 @@ from newsroom.absolute_urls import absolute_url
 from sections.models import Section
 from tags.models import Tag
 
+from . import workflow
 from .body import insert_read_also
 from .links import resolve_article_links
 from .models import Article
@@ -82,7 +84,7 @@ def home(request):
 def article_detail(request, pk, slug=None):
     articles = Article.objects.published().select_related("section", "lead_image")
     authors = get_user_model().objects.only("username", "first_name", "last_name")
-    articles = articles.prefetch_related(Prefetch("authors", authors), "tags")
+    articles = articles.prefetch_related(Prefetch("authors", authors), "tags", "public_corrections")
     article = get_object_or_404(articles, pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
@@ -152,6 +154,47 @@ def sitemap_index(request):
 def robots_txt(request):
     sitemaps = [absolute_url(reverse("sitemap")), absolute_url(reverse("sitemap_news"))]
     return render(request, "robots.txt", {"sitemaps": sitemaps}, "text/plain; charset=utf-8")
+
+
+# Draft preview: the one place a non-public article is served (DESIGN.md).
+
+
+def private_noindex(response):
+    """A preview must never be cached by anyone nor indexed, nor leak its URL (which holds
+    the token) through the Referer of links the reader follows."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def article_preview(request, token):
+    """An article in any state as readers will see it, for whoever holds a signed link
+    (Article.preview_token). Staff who may see the article in the admin get any state;
+    for others a retracted article is gone and a live one redirects to its public URL."""
+    pk = Article.pk_from_preview_token(token)
+    articles = Article.objects.select_related("section", "lead_image")
+    authors = get_user_model().objects.only("username", "first_name", "last_name")
+    articles = articles.prefetch_related(Prefetch("authors", authors), "tags", "public_corrections")
+    article = get_object_or_404(articles, pk=pk or 0)
+    try:
+        article.check_preview_token(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        return private_noindex(render(request, "articles/preview_expired.html", status=403))
+    except signing.BadSignature:
+        raise Http404 from None
+    if not workflow.can_view(request.user, article):
+        if article.status == Article.Status.UNPUBLISHED:
+            raise Http404
+        if Article.objects.published().filter(pk=article.pk).exists():
+            return private_noindex(redirect(article))
+    # The same context as article_detail, so the page is what readers will get; an
+    # article never published shows the time it would carry if published now (not saved).
+    article.published_at = article.published_at or timezone.now()
+    related = related_articles(article)
+    body = insert_read_also(article.body, related)
+    context = {"article": article, "body": body, "related": related, "preview": True}
+    return private_noindex(render(request, "articles/article_preview.html", context))
 
 
 @require_GET

@@ -305,3 +305,5 @@ NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]
 NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 4
 # The publisher's logo in JSON-LD (a static file path).
 NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "favicon.svg")
+# How long a shared draft-preview link works (articles/views.py article_preview).
+PREVIEW_LINK_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", "48")) * 3600

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0003_body_images'),
+        ('articles', '0004_body_images'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_search'),
+        ('articles', '0003_workflow'),
         ('images', '0002_renditions'),
     ]
 

@@ -1,0 +1,309 @@
+"""Who may do what to an article, and how it moves between states.
+
+Plain functions, checked on the server for every path that writes an article: the change
+form, its workflow buttons, bulk actions in the list and revision restore. Hiding a widget
+is presentation; these checks are the rule.
+
+States: draft -> in review -> published (scheduled while `published_at` is ahead) ->
+unpublished. "Scheduled" is not a stored status: visibility is decided per query by
+`Article.objects.published()`, so nothing has to flip a flag when the time comes.
+"""
+
+import logging
+from dataclasses import dataclass
+
+import reversion
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Article, ArticleTag
+
+Status = Article.Status
+security_log = logging.getLogger("newsroom.security")
+
+# Fields only editors may change. For everyone else they are read-only in the form, and a
+# forged POST carrying them is ignored with a warning (and logged).
+EDITOR_ONLY_FIELDS = [
+    "status",
+    "published_at",
+    "expire_at",
+    "content_updated_at",
+    "is_featured",
+    "is_breaking",
+    "breaking_until",
+    "authors",
+    "related",
+    "review_note",
+]
+
+# The states a journalist may still edit their own article in.
+JOURNALIST_EDITABLE = {Status.DRAFT, Status.REVIEW}
+
+# Never copied back from a revision: identity, bookkeeping and the optimistic lock.
+NOT_RESTORED = {"id", "version", "preview_secret", "created_by", "created_at", "updated_at"}
+
+
+class TransitionRefused(Exception):
+    """The transition is not possible from the article's current state (not a permission
+    problem: an editor asking to unpublish a draft)."""
+
+
+class Busy(Exception):
+    """Another save holds the article's row longer than LOCK_TIMEOUT_MS."""
+
+    message = "يُحفظ هذا المقال الآن من جلسة أخرى. انتظر لحظات ثم أعد المحاولة؛ نصّك ما زال هنا."
+
+
+# How long a save waits for another save of the same article before giving up with a clear
+# message (PostgreSQL lock_timeout), so a breaking-news publish never hangs a worker.
+LOCK_TIMEOUT_MS = 3000
+
+
+class StaleEdit(Exception):
+    """Someone saved the article after this editor loaded it."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(stale_message(current))
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: frozenset
+    editors_only: bool = True
+
+
+def state(article):
+    """The state as people name it: a published article with a future time is scheduled."""
+    if article.status == Status.PUBLISHED and article.is_scheduled:
+        return "scheduled"
+    return article.status
+
+
+TRANSITIONS = {
+    "submit": Transition("أُرسل للمراجعة", frozenset({"draft"}), editors_only=False),
+    "publish": Transition("نُشر", frozenset({"draft", "review", "scheduled", "unpublished"})),
+    "schedule": Transition("جُدول", frozenset({"draft", "review", "scheduled", "unpublished"})),
+    "unpublish": Transition("سُحب من النشر", frozenset({"published", "scheduled"})),
+    "send_back": Transition("أُعيد إلى المسودة", frozenset({"review", "scheduled"})),
+}
+
+
+def display_name(user):
+    if user is None:
+        return "زميل"
+    return user.get_full_name() or user.get_username()
+
+
+def local_time_text(moment):
+    return date_format(timezone.localtime(moment), "j F Y، H:i")
+
+
+def stale_message(current):
+    return (
+        f"لم يُحفظ تعديلك: حفظ «{display_name(current.updated_by)}» هذا المقال في "
+        f"{local_time_text(current.updated_at)} بعد أن فتحتَه. نصّك ما زال في النموذج أدناه؛ "
+        "انسخ ما تريد الإبقاء عليه، ثم افتح المقال من جديد لترى النسخة الأحدث وأضفه إليها."
+    )
+
+
+# Permissions ---------------------------------------------------------------------------
+
+
+def can_publish(user):
+    return user.is_active and user.has_perm("articles.publish_article")
+
+
+def is_own(user, article):
+    return article.created_by_id is not None and article.created_by_id == user.pk
+
+
+def can_view(user, article):
+    if not user.is_active or not user.has_perm("articles.view_article"):
+        return False
+    return can_publish(user) or is_own(user, article)
+
+
+def can_edit(user, article):
+    if not user.is_active or not user.has_perm("articles.change_article"):
+        return False
+    if can_publish(user):
+        return True
+    return is_own(user, article) and article.status in JOURNALIST_EDITABLE
+
+
+def can_delete(user, article):
+    return can_publish(user) and user.has_perm("articles.delete_article")
+
+
+def can_transition(user, article, action):
+    transition = TRANSITIONS[action]
+    if transition.editors_only and not can_publish(user):
+        return False
+    return can_edit(user, article) and state(article) in transition.sources
+
+
+def can_change_field(user, article, field):
+    """Field-level rule: editor-only fields need the publish permission."""
+    return can_edit(user, article) and (field not in EDITOR_ONLY_FIELDS or can_publish(user))
+
+
+def deny(user, what, article=None):
+    """Refuse and leave a trace: denied attempts are logged for the security log."""
+    security_log.warning(
+        "denied: user=%s action=%s article=%s", user.pk, what, getattr(article, "pk", None)
+    )
+    raise PermissionDenied(what)
+
+
+# Transitions ---------------------------------------------------------------------------
+
+
+def apply(article, user, action, at=None, note="", from_state=None):
+    """Change `article` in memory as `action` says, after checking role and state.
+    The caller saves (inside the same locked transaction that checked the version).
+    `from_state` is the state the article was loaded in, when a form has already put the
+    editor's other changes on the instance."""
+    if not can_edit(user, article) or (TRANSITIONS[action].editors_only and not can_publish(user)):
+        deny(user, action, article)
+    if (from_state or state(article)) not in TRANSITIONS[action].sources:
+        raise TransitionRefused(action)
+    now = timezone.now()
+    if action == "submit":
+        article.status = Status.REVIEW
+    elif action == "publish":
+        article.status = Status.PUBLISHED
+        if article.published_at is None or article.published_at > now:
+            article.published_at = now
+    elif action == "schedule":
+        if at is None or at <= now:
+            raise TransitionRefused("schedule needs a future time")
+        article.status = Status.PUBLISHED
+        article.published_at = at
+    elif action == "unpublish":
+        article.status = Status.UNPUBLISHED
+    elif action == "send_back":
+        article.status = Status.DRAFT
+        if note:
+            article.review_note = note
+    return article
+
+
+def locked(pk):
+    """The article's row, locked until the transaction ends (inside transaction.atomic)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{LOCK_TIMEOUT_MS}ms"])
+    try:
+        # A savepoint, so that a timed-out lock leaves the request's transaction usable
+        # for re-rendering the form with the message.
+        with transaction.atomic():
+            return Article.objects.select_for_update().get(pk=pk)
+    except OperationalError as error:
+        raise Busy from error
+
+
+def lock(pk, loaded_version):
+    """Lock the article's row until the transaction ends and check nobody saved it since
+    `loaded_version`. Must run inside transaction.atomic()."""
+    current = locked(pk)
+    if loaded_version is None or current.version != loaded_version:
+        raise StaleEdit(Article.objects.select_related("updated_by").get(pk=pk))
+    return current
+
+
+def stamp(article, user):
+    """Every save path bumps the version and records who saved."""
+    article.version += 1
+    article.updated_by = user
+
+
+def perform(pk, user, action, at=None, note="", loaded_version=None):
+    """One transition as its own saved revision (bulk actions). Without `loaded_version`
+    the current version is taken under the lock: a bulk action acts on what is there now,
+    and still bumps the version so any open form on that article becomes stale."""
+    with transaction.atomic(), reversion.create_revision():
+        article = locked(pk)
+        if loaded_version is not None and article.version != loaded_version:
+            raise StaleEdit(Article.objects.select_related("updated_by").get(pk=pk))
+        apply(article, user, action, at=at, note=note)
+        stamp(article, user)
+        article.save()
+        reversion.set_user(user)
+        reversion.set_comment(TRANSITIONS[action].label)
+    return article
+
+
+def regenerate_preview_secret(pk, user):
+    """Revoke every preview link shared so far."""
+    with transaction.atomic():
+        article = locked(pk)
+        if not can_edit(user, article):
+            deny(user, "revoke_preview", article)
+        article.preview_secret = Article._meta.get_field("preview_secret").get_default()
+        article.save(update_fields=["preview_secret"])
+    return article
+
+
+# Restore -------------------------------------------------------------------------------
+
+
+def restore(pk, version, user, loaded_version):
+    """Copy a revision back as a NEW revision, checked like any other save: the version
+    the editor loaded, their right to edit the article as it is now, and field by field
+    their right to change editor-only fields. A journalist restoring a revision that was
+    published gets its text, never its status. Returns warnings for the person."""
+    warnings = []
+    with transaction.atomic(), reversion.create_revision():
+        article = lock(pk, loaded_version)
+        if not can_edit(user, article):
+            deny(user, "restore", article)
+        data = version.field_dict
+        publisher = can_publish(user)
+        skipped = []
+        for field in Article._meta.concrete_fields:
+            name = field.name
+            if name in NOT_RESTORED or field.attname not in data:
+                continue
+            value = data[field.attname]
+            if name in EDITOR_ONLY_FIELDS and not publisher:
+                if value != getattr(article, field.attname):
+                    skipped.append(field.verbose_name)
+                continue
+            related = field.related_model._default_manager if field.is_relation else None
+            if related is not None and value is not None and not related.filter(pk=value).exists():
+                warnings.append(f"«{field.verbose_name}» في تلك النسخة حُذف؛ أبقينا الحالي.")
+                continue
+            setattr(article, field.attname, value)
+        if Article.objects.exclude(pk=pk).filter(slug=article.slug).exists():
+            article.slug = Article.objects.values_list("slug", flat=True).get(pk=pk)
+            warnings.append("المعرّف في الرابط مستخدم الآن لمقال آخر؛ أبقينا المعرّف الحالي.")
+        if skipped:
+            warnings.append(
+                "لم تُستعد هذه الحقول لأنها للمحررين فقط: " + "، ".join(map(str, skipped)) + "."
+            )
+        stamp(article, user)
+        article.save()
+        if publisher:
+            for name in ("authors", "related"):
+                if name in data:
+                    model = Article._meta.get_field(name).related_model
+                    ids = model._default_manager.filter(pk__in=data[name] or [])
+                    getattr(article, name).set(ids.values_list("pk", flat=True))
+        tag_ids = [
+            v.field_dict["tag_id"]
+            for v in version.revision.version_set.all()
+            if v._model is ArticleTag and v.field_dict.get("content_object_id") == article.pk
+        ]
+        article.tagged_items.all().delete()
+        tags = ArticleTag._meta.get_field("tag").related_model.objects.filter(pk__in=tag_ids)
+        ArticleTag.objects.bulk_create(ArticleTag(content_object=article, tag=t) for t in tags)
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(
+            f"استُعيدت النسخة المحفوظة في {local_time_text(version.revision.date_created)}"
+        )
+    return article, warnings
