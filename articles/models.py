@@ -19,29 +19,8 @@ from newsroom.arabic import search_words, unique_slug
 from sections.models import Section
 from tags.models import Tag
 
-# What the body editor offers; the server-side allowlist is derived from this same dict,
-# so nothing the editor cannot make survives a save.
-BODY_EXTENSIONS = {
-    "Heading": {"levels": [2, 3]},
-    "Bold": True,
-    "Italic": True,
-    "Underline": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HorizontalRule": True,
-    "HardBreak": True,
-    "Figure": True,
-    "Caption": True,
-    "Image": True,
-    "Table": True,
-    "TableRow": True,
-    "TableHeader": True,
-    "TableCell": True,
-}
-
+from .editor import BODY_EXTENSIONS, BODY_MAX_LENGTH
+from .sanitize import sanitize_body
 
 # The fields search reads; a save limited to other fields leaves the search fields alone.
 SEARCHED_FIELDS = {"headline", "kicker", "summary", "body"}
@@ -109,6 +88,24 @@ class ArticleTag(TaggedItemBase):
         verbose_name_plural = "وسوم المقالات"
 
 
+class BodyImage(models.Model):
+    """A library image shown in an article's body, kept in step by Article.save. PROTECT
+    means an image cannot be deleted while a body shows it, and the admin says where."""
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey(
+        Image, verbose_name="الصورة", on_delete=models.PROTECT, related_name="in_bodies"
+    )
+
+    class Meta:
+        unique_together = [("article", "image")]
+        verbose_name = "صورة في نص مقال"
+        verbose_name_plural = "صور في نصوص المقالات"
+
+    def __str__(self):
+        return self.article.headline
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "مسودة"
@@ -144,7 +141,9 @@ class Article(models.Model):
     body = ProseEditorField(
         "نص المقال",
         extensions=BODY_EXTENSIONS,
-        sanitize=True,
+        # The allowlist is derived from BODY_EXTENSIONS (articles/sanitize.py).
+        sanitize=sanitize_body,
+        max_length=BODY_MAX_LENGTH,
         blank=True,
         help_text="استخدم العناوين الفرعية (H2) لتقسيم المقالات الطويلة.",
     )
@@ -314,9 +313,19 @@ class Article(models.Model):
         if update_fields is not None and SEARCHED_FIELDS.intersection(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_title", "search_body"}
         super().save(*args, **kwargs)
+        self.track_body_images()
 
     def get_absolute_url(self):
         return reverse("article", args=[self.pk, self.slug])
+
+    def track_body_images(self):
+        shown = set(Image.objects.referenced_in(self.body).values_list("pk", flat=True))
+        tracked = set(BodyImage.objects.filter(article=self).values_list("image_id", flat=True))
+        if tracked - shown:
+            BodyImage.objects.filter(article=self, image__in=tracked - shown).delete()
+        BodyImage.objects.bulk_create(
+            [BodyImage(article=self, image_id=pk) for pk in shown - tracked]
+        )
 
     def refresh_search_fields(self):
         self.search_title, self.search_body = search_fields(self)

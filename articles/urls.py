@@ -26,4 +26,5 @@ urlpatterns = [
     path("authors/<str:username>/", views.author_detail, name="author"),
     path("search/", views.search, name="search"),
     path("preview/<str:token>/", views.article_preview, name="article_preview"),
+    path("editor/articles/", views.editor_article_search, name="editor_article_search"),
 ]

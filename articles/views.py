@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import F, Prefetch, Window
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, F, Prefetch, When, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET
 
 from newsroom.absolute_urls import absolute_url
 from sections.models import Section
@@ -16,6 +19,7 @@ from tags.models import Tag
 
 from . import workflow
 from .body import insert_read_also
+from .links import resolve_article_links
 from .models import Article
 from .paginators import DeferredJoinPaginator
 from .related import related_articles
@@ -85,7 +89,7 @@ def article_detail(request, pk, slug=None):
     if slug != article.slug:
         return redirect(article, permanent=True)
     related = related_articles(article)
-    body = insert_read_also(article.body, related)
+    body = insert_read_also(resolve_article_links(article.body), related)
     context = {"article": article, "body": body, "related": related}
     return render(request, "articles/article_detail.html", context)
 
@@ -191,3 +195,31 @@ def article_preview(request, token):
     body = insert_read_also(article.body, related)
     context = {"article": article, "body": body, "related": related, "preview": True}
     return private_noindex(render(request, "articles/article_preview.html", context))
+
+
+@require_GET
+@staff_member_required
+def editor_article_search(request):
+    """For the editor's "اقرأ أيضاً" button: any article by headline, with its status, so the
+    journalist sees whether the link will show (links to hidden articles are not rendered)."""
+    if not request.user.has_perm("articles.change_article"):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:200]
+    articles = Article.objects.filter(headline__icontains=query).annotate(
+        is_live=Case(
+            When(Article.objects.published_q(), then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
+    results = [
+        {
+            "id": article.pk,
+            "headline": article.headline,
+            "status": article.get_status_display(),
+            "live": article.is_live,
+            "href": reverse("article_noslug", args=[article.pk]),
+        }
+        for article in articles.order_by("-id")[:20]
+    ]
+    return JsonResponse({"results": results})

@@ -1,22 +1,82 @@
+import logging
+import operator
+import re
 import uuid
+from functools import partial, reduce
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
+
+from . import renditions as rendition_maker
+from .validation import FORMATS, CleanFile, clean_upload
+
+logger = logging.getLogger(__name__)
 
 
 def image_path(instance, filename):
-    """A generated name: no part of what the uploader called the file reaches the disk."""
+    """A generated name: no part of what the uploader called the file reaches the disk. The
+    extension is the one `clean_upload` chose from the detected format."""
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    if ext not in {"jpg", "png", "webp", "gif"}:
+    if ext not in FORMATS.values():
         ext = "jpg"
     return timezone.now().strftime(f"images/%Y/%m/{uuid.uuid4().hex}.{ext}")
 
 
+class Picture:
+    """What `templates/includes/picture.html` needs for one set of renditions."""
+
+    def __init__(self, image, kind):
+        record = image.renditions or {}
+        entries = record.get(kind) or {}
+        fallback = record.get("fallback")
+        url = default_storage.url
+        self.sources = [
+            (rendition_maker.MIME_TYPES[ext], srcset(entries[ext], url))
+            for ext in rendition_maker.MODERN_FORMATS
+            if ext in entries
+        ]
+        if fallback in entries:
+            largest = entries[fallback][-1]
+            middle = entries[fallback][min(2, len(entries[fallback]) - 1)]
+            self.srcset = srcset(entries[fallback], url)
+            self.src = url(middle[0])
+            self.width, self.height = largest[1], largest[2]
+        else:
+            self.srcset, self.src = "", image.file.url
+            self.width, self.height = image.width, image.height
+
+
+def srcset(entries, url):
+    return ", ".join(f"{url(name)} {width}w" for name, width, _ in entries)
+
+
+# Our media names carry a uuid: images/2026/11/<hex>.jpg and renditions/2026/11/<hex>/w640.webp.
+MEDIA_KEY = re.compile(r"/(?:images|renditions)/\d{4}/\d{2}/([0-9a-f]{32})[./]")
+
+
+class ImageQuerySet(models.QuerySet):
+    def referenced_in(self, html):
+        """The library images an HTML body shows (by file or rendition URL)."""
+        keys = set(MEDIA_KEY.findall(html or ""))
+        if not keys:
+            return self.none()
+        return self.filter(reduce(operator.or_, (Q(file__contains=key) for key in keys)))
+
+
 class Image(models.Model):
     file = models.ImageField(
-        "الملف", upload_to=image_path, width_field="width", height_field="height"
+        "الملف",
+        upload_to=image_path,
+        width_field="width",
+        height_field="height",
+        help_text="JPEG أو PNG أو WebP أو GIF. تُحذف بيانات الموقع والكاميرا من الصورة تلقائياً.",
     )
     title = models.CharField(
         "العنوان",
@@ -48,6 +108,9 @@ class Image(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="من 0 (أعلى الصورة) إلى 1 (أسفلها).",
     )
+    # Written by images/renditions.py: {"fallback": "jpg", "widths": {"webp": [[name, w, h],
+    # ...], ...}, "card": {...}, "social": [name, w, h]}. Pages read it instead of querying.
+    renditions = models.JSONField("النسخ المصغّرة", default=dict, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="رفعها",
@@ -59,6 +122,8 @@ class Image(models.Model):
     )
     created_at = models.DateTimeField("تاريخ الرفع", auto_now_add=True)
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "صورة"
@@ -68,6 +133,104 @@ class Image(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.file and not self.width:
-            self.width, self.height = self.file.width, self.file.height
-        super().save(*args, **kwargs)
+        """Whatever the path (admin, picker, shell, demo), only re-encoded bytes are kept;
+        renditions follow once the transaction commits; a failure leaves no file behind."""
+        new_file = bool(self.file) and (not self.file._committed or self._state.adding)
+        recrop = not new_file and self.focal_point_changed()
+        superseded, raw_upload = [], None
+        if new_file:
+            superseded, raw_upload = self.take_clean_file()
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+        except BaseException:
+            if new_file and self.file._committed:
+                self.file.storage.delete(self.file.name)
+            raise
+        finally:
+            # Uploaded bytes written before save() never outlive it, whatever happens.
+            delete_files([raw_upload])
+        if new_file:
+            transaction.on_commit(partial(delete_files, superseded))
+        if new_file or recrop:
+            transaction.on_commit(partial(build_renditions, self.pk))
+
+    def get_absolute_url(self):
+        return self.file.url
+
+    def take_clean_file(self):
+        """Swap the file for its re-encoded version. Returns the names of the files of the
+        previous version, and the name of raw uploaded bytes already in storage, if any."""
+        superseded, raw_upload = [], None
+        if not self._state.adding:
+            old = type(self).objects.filter(pk=self.pk).values("file", "renditions").first()
+            if old:
+                superseded = [old["file"], *rendition_maker.files_of(old["renditions"])]
+        if self.file._committed:
+            # Written to storage before save() (e.g. `image.file.save(..., save=False)`):
+            # replace those bytes too.
+            raw_upload = self.file.name
+            try:
+                with self.file.open("rb") as stored:
+                    clean = clean_upload(stored)
+            except ValidationError:
+                delete_files([raw_upload])
+                raise
+        elif isinstance(self.file.file, CleanFile):
+            clean = None
+        else:
+            clean = clean_upload(self.file.file)
+        if clean is not None:
+            self.file = clean.content
+            self.width, self.height = clean.width, clean.height
+        self.renditions = {}
+        return superseded, raw_upload
+
+    def focal_point_changed(self):
+        if self._state.adding:
+            return False
+        stored = type(self).objects.filter(pk=self.pk).values_list("focal_x", "focal_y").first()
+        return stored is not None and stored != (self.focal_x, self.focal_y)
+
+    @property
+    def picture(self):
+        return Picture(self, "widths")
+
+    @property
+    def card_picture(self):
+        return Picture(self, "card")
+
+    @property
+    def social_url(self):
+        social = (self.renditions or {}).get("social")
+        return default_storage.url(social[0]) if social else self.file.url
+
+    @property
+    def thumbnail_url(self):
+        widths = (self.renditions or {}).get("card", {})
+        fallback = widths.get((self.renditions or {}).get("fallback"))
+        return default_storage.url(fallback[0][0]) if fallback else self.file.url
+
+
+def build_renditions(pk):
+    image = Image.objects.filter(pk=pk).first()
+    if image is None:
+        return
+    try:
+        rendition_maker.build(image)
+    except Exception:
+        # The page falls back to the library image; `manage.py rebuild_renditions` retries.
+        logger.exception("Renditions of image %s could not be made", pk)
+
+
+def delete_files(names):
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+@receiver(post_delete, sender=Image)
+def delete_files_after_commit(sender, instance, **kwargs):
+    """Only once the deletion is committed: a rolled-back delete keeps its files."""
+    names = [instance.file.name, *rendition_maker.files_of(instance.renditions or {})]
+    transaction.on_commit(partial(delete_files, names))

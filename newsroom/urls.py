@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.views.i18n import JSONCatalog
 
 from articles import feeds, views
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
@@ -21,6 +22,10 @@ urlpatterns = [
     # Before admin.site.urls so that this name wins: the admin's login, throttled.
     path("admin/login/", throttled(admin.site.login), name="admin_login_throttled"),
     path("admin/", admin.site.urls),
+    path("editor/images/", include("images.urls")),
+    # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by
+    # static/js/editor/newsroom.js.
+    path("editor/jsi18n/", JSONCatalog.as_view(), name="editor_jsi18n"),
     path("", include("articles.urls")),
     # After articles.urls, which registers the Arabic slug converter `uslug`.
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),

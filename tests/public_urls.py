@@ -43,4 +43,8 @@ NOT_PUBLIC = {
     "admin_login_throttled": "the admin's login form (throttled); lists no articles",
     "article_preview": "signed, expiring draft preview for people holding a link; never cached, "
     "noindex (tests/test_workflow.py covers tampering, expiry and revocation)",
+    "image_picker": "staff-only JSON for the editor's image library picker",
+    "image_picker_upload": "staff-only upload from the editor's image picker",
+    "editor_jsi18n": "the editor's translation catalog; holds no content",
+    "editor_article_search": "staff-only JSON for the editor's read-also button",
 }
