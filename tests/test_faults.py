@@ -271,10 +271,7 @@ def test_log_escaping_keeps_arabic_and_escapes_bidi_controls():
 
 
 def test_cached_pages_are_served_while_the_database_is_down(client, make_article, settings):
-    """Needs the speed issue's page cache (articles/pagecache.py); skipped until it lands.
-    Proven on a trial merge of prod + speed: the cached article and home answer 200, the
-    uncached article the 503 page."""
-    pytest.importorskip("articles.pagecache", reason="the page cache (speed issue) is not here")
+    """The cached article and home answer 200; an uncached article the 503 page."""
     from django.core.cache import cache
 
     settings.PAGE_CACHE_ENABLED = True

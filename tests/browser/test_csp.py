@@ -102,15 +102,7 @@ def test_admin_image_library_has_no_csp_violations(csp_page, live_server, make_i
 def test_the_editor_image_picker_has_no_csp_violations(
     csp_page, live_server, make_article, make_image, screenshot
 ):
-    """Opens the richtext issue's image picker inside the editor, searches, picks an image
-    and inserts it. Skipped on a branch where the picker has not landed yet (proven on a
-    trial merge of prod + richtext: zero violations)."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("image_picker")
-    except NoReverseMatch:
-        pytest.skip("the image picker (richtext issue) is not on this branch yet")
+    """Opens the image picker inside the editor, searches, picks an image and inserts it."""
     make_image(title="سوق الحسكة المركزي", alt_text="باعة في سوق الحسكة")
     article = make_article()
     admin = get_user_model().objects.create_superuser("chief", password="x-pass-9876")
