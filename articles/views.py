@@ -3,8 +3,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, F, Prefetch, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, Case, OuterRef, Prefetch, Subquery, When
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -47,21 +46,20 @@ def paginate(request, queryset, allow_empty=True):
 
 def section_blocks(sections, shown, per_section=PER_SECTION):
     """[(section, articles)] in navigation order: each section's newest public articles not
-    already shown higher on the page. One query for all sections (a window function)."""
-    rows = (
+    already shown higher on the page. Two queries whatever the size of the archive: the ids
+    come from `per_section` index probes per section (a window function over every public
+    article took 2 s at a million articles), then one query fetches those articles."""
+    newest = (
         Article.objects.published()
-        .filter(section__in=sections)
+        .filter(section=OuterRef("pk"))
         .exclude(pk__in=shown)
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("published_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(row__lte=per_section)
-        .for_listing()
+        .order_by("-published_at", "-id")
+        .values("pk")
     )
+    slots = {f"slot{n}": Subquery(newest[n : n + 1]) for n in range(per_section)}
+    picked = Section.objects.filter(pk__in=[s.pk for s in sections]).annotate(**slots)
+    ids = [pk for row in picked.values_list(*slots) for pk in row if pk is not None]
+    rows = Article.objects.published().filter(pk__in=ids).for_listing()
     by_section = {}
     for article in rows:
         by_section.setdefault(article.section_id, []).append(article)
