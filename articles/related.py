@@ -5,8 +5,11 @@ says more than a common one: weight 1/ln(1 + articles carrying it)) plus a bonus
 section, decayed by age. Never the article itself, never a non-public article, never one that
 the body already links to. With no tags and no picks this is the section's latest.
 
-One query: picks and candidates come from the same SELECT, scored in SQL; the age decay is
-applied in Python to the best CANDIDATES of them.
+Bounded at any archive size: candidates are the picks, the newest RECENT articles sharing a
+tag and the newest RECENT of the section (index probes), scored in one SELECT; the tag
+weights are one GROUP BY over the article's few tags, remembered under the page cache's
+content generation. Scoring every public article (the first version) took seconds at a
+million articles.
 """
 
 import math
@@ -25,12 +28,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Ln
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Article, ArticleTag
+from .pagecache import remember
 
 CANDIDATES = 60
+RECENT = 100
 SECTION_BONUS = 0.5
 # An article loses half its automatic score every HALF_LIFE_DAYS.
 HALF_LIFE_DAYS = 30
@@ -42,39 +47,56 @@ def linked_article_ids(body_html):
     return {int(pk) for pk in ARTICLE_LINK_RE.findall(body_html or "")}
 
 
+def tag_weights(tag_ids):
+    """{tag id: 1 / ln(1 + number of articles carrying it)} for the given tags."""
+    if not tag_ids:
+        return {}
+
+    def count():
+        sizes = (
+            ArticleTag.objects.filter(tag__in=tag_ids).values_list("tag").annotate(n=Count("pk"))
+        )
+        return {tag: 1.0 / math.log(1.0 + n) for tag, n in sizes}
+
+    return remember("tagweights:" + ",".join(map(str, sorted(tag_ids))), count)
+
+
 def related_articles(article, limit=6, exclude_ids=()):
     """Up to `limit` published articles for the «مقالات ذات صلة» block, best first."""
     excluded = {article.pk, *exclude_ids, *linked_article_ids(article.body)}
-    own_tags = ArticleTag.objects.filter(content_object=article.pk).values("tag")
-    tag_size = (
-        ArticleTag.objects.filter(tag=OuterRef("tag"))
-        .values("tag")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    # Sum over the tags a candidate shares with the article of 1 / ln(1 + tag size).
-    shared = (
-        ArticleTag.objects.filter(content_object=OuterRef("pk"), tag__in=own_tags)
-        .annotate(weight=1.0 / Ln(1.0 + Cast(Subquery(tag_size), FloatField())))
-        .values("content_object")
-        .annotate(total=Sum("weight"))
-        .values("total")
-    )
-    picks = Article.related.through.objects.filter(
-        from_article=article.pk, to_article=OuterRef("pk")
-    )
+    weights = tag_weights([tag.pk for tag in article.tags.all()])
+    public = Article.objects.published().exclude(pk__in=excluded)
+    newest = ("-published_at", "-id")
+    picks = Article.related.through.objects.filter(from_article=article.pk)
+    sharing = public.filter(tagged_items__tag__in=list(weights)).order_by(*newest)
     same_section = Q(section=article.section_id)
+    pool = (
+        Q(pk__in=picks.values("to_article"))
+        | Q(pk__in=Subquery(sharing.values("pk")[:RECENT]))
+        | Q(pk__in=Subquery(public.filter(same_section).order_by(*newest).values("pk")[:RECENT]))
+    )
+    tag_score = Value(0.0)
+    if weights:
+        weight = Case(
+            *(When(tag=tag, then=Value(w)) for tag, w in weights.items()),
+            output_field=FloatField(),
+        )
+        shared = (
+            ArticleTag.objects.filter(content_object=OuterRef("pk"), tag__in=list(weights))
+            .values("content_object")
+            .annotate(total=Sum(weight))
+            .values("total")
+        )
+        tag_score = Coalesce(Subquery(shared), Value(0.0))
     candidates = (
-        Article.objects.published()
-        .exclude(pk__in=excluded)
-        .annotate(is_pick=Exists(picks), tag_score=Coalesce(Subquery(shared), Value(0.0)))
-        .filter(Q(is_pick=True) | Q(tag_score__gt=0) | same_section)
+        public.filter(pool)
         .annotate(
-            score=F("tag_score")
-            + Case(When(same_section, then=Value(SECTION_BONUS)), default=Value(0.0))
+            is_pick=Exists(picks.filter(to_article=OuterRef("pk"))),
+            score=tag_score
+            + Case(When(same_section, then=Value(SECTION_BONUS)), default=Value(0.0)),
         )
         .select_related("section", "lead_image")
-        .order_by("-is_pick", "-score", "-published_at", "-id")[:CANDIDATES]
+        .order_by("-is_pick", F("score").desc(), *newest)[:CANDIDATES]
     )
     return sorted(candidates, key=_rank)[:limit]
 

@@ -88,7 +88,7 @@ def test_limit_is_respected(make_article):
     assert len(related_articles(article, limit=4)) == 4
 
 
-def test_one_query_whatever_the_number_of_tags(
+def test_two_queries_whatever_the_number_of_tags(
     make_article, make_image, make_section, django_assert_max_num_queries
 ):
     tags = [f"وسم {n}" for n in range(12)]
@@ -96,7 +96,11 @@ def test_one_query_whatever_the_number_of_tags(
     for n in range(20):
         make_article(tags=tags[: n % 12 + 1], section=make_section(), lead_image=make_image())
     article.related.add(*Article.objects.exclude(pk=article.pk)[:3])
-    with django_assert_max_num_queries(1):
+    # As the article view loads it: tags prefetched with the article.
+    article = Article.objects.prefetch_related("tags").get(pk=article.pk)
+    # The tag weights (one GROUP BY) and the candidates; with the page cache on, the weights
+    # are remembered under the content generation and this is one query.
+    with django_assert_max_num_queries(2):
         related = related_articles(article)
         shown = [(item.section.name, item.lead_image.alt_text) for item in related]
     assert len(shown) == 6
