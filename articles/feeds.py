@@ -79,9 +79,10 @@ class LatestFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return (self.articles(obj).for_listing().prefetch_related("authors"))[
-            : settings.NEWSROOM_FEED_ITEMS
-        ]
+        # Not for_listing(): feed items carry the body (description fallback, full content).
+        items = self.articles(obj).select_related("section", "lead_image")
+        items = items.prefetch_related("authors").order_by("-published_at", "-id")
+        return items[: settings.NEWSROOM_FEED_ITEMS]
 
     def item_title(self, item):
         return item.headline

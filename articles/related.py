@@ -95,7 +95,7 @@ def related_articles(article, limit=6, exclude_ids=()):
             score=tag_score
             + Case(When(same_section, then=Value(SECTION_BONUS)), default=Value(0.0)),
         )
-        .select_related("section", "lead_image")
+        .cards()
         .order_by("-is_pick", F("score").desc(), *newest)[:CANDIDATES]
     )
     return sorted(candidates, key=_rank)[:limit]

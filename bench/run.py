@@ -58,6 +58,8 @@ def environment(args):
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback: in production nginx terminates TLS in front of gunicorn.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
         "NEWSROOM_BENCH_VIEWS": "1",
         "NEWSROOM_BENCH_PAGE": str(ROOT / "bench" / "data" / "page.html"),
         "MEDIA_ROOT": str(ROOT / "bench" / "data" / "media"),
