@@ -132,6 +132,17 @@ print(json.dumps(out))
 """
 
 
+def settle(base, tries=50):
+    """Wait until the server has drained the previous row's queue (an uncached row leaves
+    requests queued behind wrk's closed connections, which the next row would pay for)."""
+    for _ in range(tries):
+        started = time.perf_counter()
+        fetch(base + "/bench/minimal/")
+        if time.perf_counter() - started < 0.02:
+            return
+        time.sleep(0.2)
+
+
 def start_server(args, env):
     command = [
         GUNICORN,
@@ -291,6 +302,9 @@ def main():
         }
         pages = {name: quote(path, safe="/?=&%") for name, path in pages.items()}
         print(f"client: {load.__name__}, {args.connections} connections, {args.duration}s each")
+        # Warm every worker and thread first: the first seconds after start-up are slower.
+        load(base + "/bench/minimal/", args.connections, 2)
+        settle(base)
         minimal = load(base + "/bench/minimal/", args.connections, args.duration)
         lines = [row("minimal (same bytes from memory)", minimal)]
         results = {}
@@ -299,12 +313,14 @@ def main():
                 url = base + path
                 if mode == "uncached":
                     url += ("&" if "?" in path else "?") + "nocache=1"
+                settle(base)
                 if fetch(url)[0] != 200:
                     results[(name, mode)] = None
                 else:
                     results[(name, mode)] = load(url, args.connections, args.duration)
                 lines.append(row(f"{name} {mode}", results[(name, mode)], minimal["rps"]))
                 print(lines[-1], flush=True)
+        settle(base)
         spike = load(base + "/", args.spike_connections, args.spike_duration)
         rss = worker_rss_mb(server)
     finally:
