@@ -16,6 +16,7 @@ from taggit.models import TaggedItemBase
 
 from images.models import Image
 from newsroom.arabic import search_words, unique_slug
+from newsroom.reverse_memo import object_url
 from sections.models import Section
 from tags.models import Tag
 
@@ -92,6 +93,8 @@ class ArticleTag(TaggedItemBase):
 
     class Meta:
         unique_together = [("content_object", "tag")]
+        # A tag's newest articles without a sort (related articles' candidate pool).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="articletag_tag_newest")]
         verbose_name = "وسم مقال"
         verbose_name_plural = "وسوم المقالات"
 
@@ -324,7 +327,7 @@ class Article(models.Model):
         self.track_body_images()
 
     def get_absolute_url(self):
-        return reverse("article", args=[self.pk, self.slug])
+        return object_url("article", self.pk, self.slug)
 
     def track_body_images(self):
         shown = set(Image.objects.referenced_in(self.body).values_list("pk", flat=True))

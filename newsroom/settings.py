@@ -72,7 +72,6 @@ MIDDLEWARE = [
     "newsroom.db_router.PrimaryForWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,7 +114,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.NewsroomRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "newsroom",
         }
@@ -233,9 +232,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware") + 1,
     "django.middleware.http.ConditionalGetMiddleware",
 )
-# Last, so that a hit still passes every other middleware (security headers, CSP, frame
-# options) on its way out.
-MIDDLEWARE.append("articles.pagecache.PageCacheMiddleware")
+# A hit is answered here, before sessions, CSRF, authentication and the view: the security
+# headers and CSP outside it still apply, and the frame-options header is stored with the page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.http.ConditionalGetMiddleware") + 1,
+    "articles.pagecache.PageCacheMiddleware",
+)
 # Hashed static files (CompressedManifestStaticFilesStorage when not DEBUG) are immutable:
 # whitenoise serves them with a one-year max-age; unhashed ones get a short one.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600

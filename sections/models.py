@@ -1,7 +1,7 @@
 from django.db import models
-from django.urls import reverse
 
 from newsroom.arabic import clean_name, unique_slug
+from newsroom.reverse_memo import object_url
 
 
 class Section(models.Model):
@@ -42,4 +42,4 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("section", args=[self.slug])
+        return object_url("section", self.slug)

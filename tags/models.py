@@ -1,8 +1,8 @@
 from django.db import models
-from django.urls import reverse
 from taggit.models import TagBase
 
 from newsroom.arabic import clean_name, slugify_arabic
+from newsroom.reverse_memo import object_url
 
 
 class Tag(TagBase):
@@ -22,7 +22,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("tag", args=[self.slug])
+        return object_url("tag", self.slug)
 
     def slugify(self, tag, i=None):
         slug = slugify_arabic(tag, 90) or "وسم"

@@ -63,7 +63,23 @@ def test_a_cached_page_is_public_for_a_cdn_and_not_varied_by_cookie(
     assert "max-age=0" in cache_control
     assert "s-maxage=30" in cache_control
     assert "Cookie" not in response.get("Vary", "")
+    # One language: nothing varies by Accept-Language, so a CDN keeps one copy per page.
+    assert "Accept-Language" not in response.get("Vary", "")
     assert not response.cookies
+
+
+def test_a_hit_keeps_the_security_headers_and_its_length(
+    client, make_article, page_cache_on, django_assert_num_queries
+):
+    """Hits are answered before sessions and the view: the headers added outside the cache
+    still apply, and the frame-options header is stored with the page."""
+    url = make_article().get_absolute_url()
+    first = client.get(url)
+    again = served_from_cache(client, url, django_assert_num_queries)
+    assert again["X-Frame-Options"] == first["X-Frame-Options"] == "DENY"
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert again[header] == first[header]
+    assert int(again["Content-Length"]) == len(again.content) == len(first.content)
 
 
 def test_publishing_an_article_shows_it_at_once(client, make_article, page_cache_on, committed):
@@ -234,6 +250,20 @@ def test_staff_never_receive_the_readers_cached_page(
         response = client.get(article.get_absolute_url())
     assert len(queries) > 0
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_request_with_a_session_cookie_never_gets_the_cached_copy(
+    client, make_article, settings, page_cache_on, django_assert_max_num_queries
+):
+    """Only staff have sessions here; whoever sends one (even a stale one) is rendered for."""
+    url = make_article().get_absolute_url()
+    client.get(url)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "stale-or-foreign"
+    with django_assert_max_num_queries(20) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries) > 0
+    assert "private" in response["Cache-Control"]
 
 
 def test_previews_are_never_cached(client, settings, page_cache_on):
