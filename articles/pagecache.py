@@ -15,7 +15,9 @@ every time. Cache failures (Redis down) degrade to rendering, never to a 500.
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -39,6 +41,39 @@ WAIT_STEP = 0.02
 
 _bump_pending = False
 _last_generation = None
+
+
+class RecentPages:
+    """The pages this process served last, by key (which holds the generation), so a hit on
+    a hot page reads only the small generation from Redis, not the page. Never trusted
+    without that read: a stale generation simply finds nothing here."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+        if entry is not None and entry["expires"] > time.time():
+            return entry
+        return None
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > settings.PAGE_CACHE_LOCAL_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+recent_pages = RecentPages()
 
 
 def page_cache():
@@ -209,18 +244,27 @@ class PageCacheMiddleware:
     def lookup(self, request, cache):
         """The current generation, the page's key under it and the cached page if any.
 
-        A hit costs one round trip: the generation and the page stored under the generation
-        this process saw last are read together (one MGET, a consistent snapshot); only when
-        the generation has moved is the page read again under the new one."""
+        A hit costs one round trip. When this process holds the page under the generation it
+        saw last, only the generation is read (a few bytes); otherwise the generation and the
+        page stored under that last generation are read together (one MGET, a consistent
+        snapshot). Only when the generation has moved is the page read again under the new
+        one."""
         global _last_generation
-        guess = self.key(request, _last_generation)
-        found = cache.get_many([GENERATION_KEY, guess])
+        digest = self.digest(request)
+        guess = f"pagecache:{_last_generation}:{digest}"
+        held = recent_pages.get(guess)
+        if held is not None:
+            found = {GENERATION_KEY: cache.get(GENERATION_KEY), guess: held}
+        else:
+            found = cache.get_many([GENERATION_KEY, guess])
         generation = found.get(GENERATION_KEY)
         if generation is None:
             generation = current_generation(cache)
         _last_generation = generation
-        key = self.key(request, generation)
+        key = f"pagecache:{generation}:{digest}"
         entry = found.get(guess) if key == guess else cache.get(key)
+        if entry is not None and entry is not held:
+            recent_pages.put(key, entry)
         return generation, key, entry
 
     @staticmethod
@@ -248,10 +292,10 @@ class PageCacheMiddleware:
         return True
 
     @staticmethod
-    def key(request, generation):
+    def digest(request):
         query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
         raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-        return f"pagecache:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        return hashlib.sha256(raw.encode()).hexdigest()
 
     def render_once(self, request, cache, key, generation):
         """Render on a miss, letting only one request per page and generation do it while
@@ -300,6 +344,7 @@ class PageCacheMiddleware:
             "expires": time.time() + timeout,
         }
         _safe(lambda: cache.set(key, entry, timeout))
+        recent_pages.put(key, entry)
         return entry
 
     def replay(self, request, entry):

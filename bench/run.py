@@ -9,9 +9,11 @@ bounds. "uncached" requests add `?nocache=1`: the page cache never stores a page
 holds a parameter other than `page`/`q`, so each such request renders fully, by design.
 "minimal" is a bench-only view (NEWSROOM_BENCH_VIEWS=1) returning the article page's bytes
 from memory through the same middleware: the floor the others are compared with. It is
-measured again just before every row and each row's ratio is to that paired measurement: on a
-small shared machine throughput drifts by 2x within minutes, and a single floor measured at
-the start made the ratios drift with it. A second table times the uncached pages with one
+measured in the same run as every row, interleaved with it in one-second slices (minimal,
+page, minimal, page...), and each row's ratio is to its own paired floor: on a small shared
+machine throughput swings by 2x within seconds, and a single floor measured at the start
+made the ratios swing with it. A row's req/s is the mean of its slices, p50 the median of
+the slices' p50s, p99 the worst slice's p99. A second table times the uncached pages with one
 client at a time (latency without queueing: the figures the 1M targets speak of).
 """
 
@@ -22,6 +24,7 @@ import os
 import re
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -272,6 +275,27 @@ def python_client(url, connections, duration):
     }
 
 
+def combine(slices):
+    return {
+        "rps": statistics.mean(r["rps"] for r in slices),
+        "p50": statistics.median(r["p50"] for r in slices),
+        "p99": max(r["p99"] for r in slices),
+        "errors": sum(r["errors"] for r in slices),
+    }
+
+
+def paired(load, base, url, connections, duration):
+    """The minimal view and the page, alternating in one-second slices, each slice started
+    on a drained server."""
+    floors, pages = [], []
+    for _ in range(duration):
+        settle(base)
+        floors.append(load(base + "/bench/minimal/", connections, 1))
+        settle(base)
+        pages.append(load(url, connections, 1))
+    return combine(floors), combine(pages)
+
+
 def row(label, result, floor):
     if result is None:
         return f"| {label} | n/a | n/a | n/a | n/a | {floor['rps']:,.0f} | n/a |"
@@ -325,11 +349,11 @@ def main():
                 if mode == "uncached":
                     url += ("&" if "?" in path else "?") + "nocache=1"
                 settle(base)
-                floor = load(base + "/bench/minimal/", args.connections, args.duration)
-                settle(base)
-                result = None
+                floor, result = None, None
                 if fetch(url)[0] == 200:
-                    result = load(url, args.connections, args.duration)
+                    floor, result = paired(load, base, url, args.connections, args.duration)
+                else:
+                    floor = load(base + "/bench/minimal/", args.connections, args.duration)
                 lines.append(row(f"{name} {mode}", result, floor))
                 print(lines[-1], flush=True)
         for name, path in pages.items():

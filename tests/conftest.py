@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article
+from articles.pagecache import recent_pages
 from articles.roles import EDITORS, JOURNALISTS
 from images.models import Image
 from sections.models import Section
@@ -172,5 +173,8 @@ def db_clock(db):
 @pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     """Tests run inside transactions that never commit, so the page cache's after-commit
-    invalidation never fires there. tests/test_page_cache.py turns it on where it is proven."""
+    invalidation never fires there. tests/test_page_cache.py turns it on where it is proven.
+    Pages a process keeps in memory are forgotten too: frozen clocks can give two tests the
+    same generation number."""
     settings.PAGE_CACHE_ENABLED = False
+    recent_pages.clear()

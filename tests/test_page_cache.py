@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.pagecache import current_generation, page_cache
+from articles.pagecache import GENERATION_KEY, current_generation, page_cache
 
 Status = Article.Status
 
@@ -113,6 +113,36 @@ def test_a_retraction_vanishes_at_once(client, make_article, page_cache_on, comm
         article.save()
     assert client.get(url).status_code == 404
     assert "خبر سيُسحب" not in client.get("/").content.decode()
+
+
+def test_a_hot_page_is_served_from_process_memory_but_never_past_a_bump(
+    client,
+    make_article,
+    page_cache_on,
+    committed,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    """Each process keeps the pages it served last; a hit on one reads only the generation
+    from the shared cache, and a bump (made by any process) still ends it at once."""
+    article = make_article(headline="خبر ساخن")
+    url = article.get_absolute_url()
+    client.get(url)
+    cache = page_cache()
+    generation = current_generation(cache)
+    cache.clear()  # the shared copy is gone; only the generation is put back
+    cache.set(GENERATION_KEY, generation, None)
+    again = served_from_cache(client, url, django_assert_num_queries)
+    assert "خبر ساخن" in again.content.decode()
+    cache.incr(GENERATION_KEY)  # as another process's commit would
+    with django_assert_max_num_queries(20) as queries:
+        fresh = client.get(url)
+    assert len(queries) > 0
+    assert "خبر ساخن" in fresh.content.decode()
+    with committed():
+        article.headline = "خبر بعد التعديل"
+        article.save()
+    assert "خبر بعد التعديل" in client.get(url).content.decode()
 
 
 def test_a_deleted_article_vanishes_at_once(client, make_article, page_cache_on, committed):
