@@ -281,10 +281,14 @@ class PageCacheMiddleware:
 
     @staticmethod
     def has_plain_query(request):
-        """Only `page` and a single sane `q` may vary a cached page; anything else (tracking
-        parameters, cache busters, repeated keys) is rendered fresh and not stored, so
-        nobody can fill the cache with junk keys."""
+        """Only `page` and a single sane `q` may vary a cached page. The tracking parameters
+        that shared links carry (utm_*, fbclid, ...: PAGE_CACHE_IGNORED_PARAMS) change
+        nothing on a page and are left out of the key, so social traffic in a spike is
+        served from the cache. Anything else (cache busters, unknown names, repeated keys)
+        is rendered fresh and not stored, so nobody can fill the cache with junk keys."""
         for name, values in request.GET.lists():
+            if name in settings.PAGE_CACHE_IGNORED_PARAMS:
+                continue
             if name not in ("page", "q") or len(values) != 1:
                 return False
             if len(values[0]) > settings.PAGE_CACHE_MAX_PARAM_LENGTH:
@@ -293,7 +297,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def digest(request):
-        query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+        ignored = settings.PAGE_CACHE_IGNORED_PARAMS
+        query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()) if k not in ignored)
         raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -130,7 +130,12 @@ def server_error(request):
 def search(request):
     query = Query.parse(request.GET.get("q", ""))
     page = with_highlights(paginate(request, search_articles(query)), query)
-    response = render(request, "articles/search.html", {"query": query, "page": page})
+    context = {
+        "query": query,
+        "page": page,
+        "search_max_results": settings.NEWSROOM_SEARCH_MAX_RESULTS,
+    }
+    response = render(request, "articles/search.html", context)
     # Result pages are endless and thin: never let search engines index them.
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -205,6 +205,25 @@ PAGE_CACHE_LOCAL_ENTRIES = int(os.environ.get("PAGE_CACHE_LOCAL_ENTRIES", "200")
 # What a CDN in front may keep (s-maxage); browsers always revalidate (max-age=0 + ETag).
 PAGE_CACHE_CDN_MAX_AGE = int(os.environ.get("PAGE_CACHE_CDN_MAX_AGE", "30"))
 PAGE_CACHE_MAX_PARAM_LENGTH = 100
+# Campaign and click-tracking parameters that links shared on social networks and in
+# newsletters carry; no page reads them, so they are left out of the cache key.
+PAGE_CACHE_IGNORED_PARAMS = frozenset(
+    {
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
+        "utm_id",
+        "fbclid",
+        "gclid",
+        "msclkid",
+        "igshid",
+        "twclid",
+        "mc_cid",
+        "mc_eid",
+    }
+)
 # The one list of cacheable pages, by URL name (articles/urls.py, newsroom/urls.py).
 PAGE_CACHE_URL_NAMES = {
     "home",
@@ -358,6 +377,9 @@ RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", "30"))
 # Feeds carry the full article body when on, the summary only when off.
 NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", default=False)
 NEWSROOM_FEED_ITEMS = 30
+# Search ranks the newest this many matching articles (a common word matches a large part
+# of the archive; ranking all of it does not scale). Results say when the cap is reached.
+NEWSROOM_SEARCH_MAX_RESULTS = int(os.environ.get("NEWSROOM_SEARCH_MAX_RESULTS", "1000"))
 # Automatic «اقرأ أيضاً» links go after these paragraphs of the body, and only in bodies of
 # at least NEWSROOM_READ_ALSO_MIN_PARAGRAPHS paragraphs.
 NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [3, 7]

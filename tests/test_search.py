@@ -172,6 +172,30 @@ def test_results_are_paginated(client, make_article):
     assert not set(first.links) & set(second.links)
 
 
+def test_a_common_word_ranks_only_its_newest_matches_and_says_so(client, make_article, settings):
+    """A word in much of the archive: the newest NEWSROOM_SEARCH_MAX_RESULTS matches are
+    ranked (a headline hit among them first) and the page says the list is capped."""
+    settings.NEWSROOM_SEARCH_MAX_RESULTS = 3
+    now = timezone.now()
+    oldest = make_article(headline="الحسكة في الأرشيف", published_at=now - timedelta(days=9))
+    newest = [
+        make_article(
+            headline=f"خبر {n}", body="<p>الحسكة</p>", published_at=now - timedelta(days=n)
+        )
+        for n in range(1, 4)
+    ]
+    in_headline = make_article(headline="الحسكة اليوم", published_at=now - timedelta(days=5))
+    assert found("الحسكة") == newest
+    assert oldest not in found("الحسكة") and in_headline not in found("الحسكة")
+    settings.NEWSROOM_SEARCH_MAX_RESULTS = 4
+    assert found("الحسكة") == [in_headline, *newest]
+    response = client.get(reverse("search"), {"q": "الحسكة"})
+    assert "أحدث 4 مقالة تطابق البحث" in response.content.decode()
+    settings.NEWSROOM_SEARCH_MAX_RESULTS = 1000
+    response = client.get(reverse("search"), {"q": "الحسكة"})
+    assert "نتائج البحث عن «<bdi>الحسكة</bdi>»: 5" in response.content.decode()
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "10" * 6, "999", "1.5", "٢"])
 def test_a_hostile_page_number_is_a_404(client, make_article, page):
     make_article(headline="الحسكة")
@@ -249,7 +273,8 @@ def test_search_page_query_count_does_not_grow_with_results(
 ):
     for n in range(30):
         make_article(headline=f"الحسكة {n}", lead_image=make_image() if n % 2 else None)
-    # Count and page; the other two are every page's navigation and breaking strip.
+    # The newest matches' ids (which also count them) and the page; the other two are every
+    # page's navigation and breaking strip.
     with django_assert_max_num_queries(4):
         client.get(reverse("search"), {"q": "الحسكة"})
 
