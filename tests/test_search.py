@@ -1,7 +1,7 @@
 """Arabic search (/search/?q=): same answers on PostgreSQL and SQLite (CI runs both)."""
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -194,6 +194,14 @@ def test_a_common_word_ranks_only_its_newest_matches_and_says_so(client, make_ar
     settings.NEWSROOM_SEARCH_MAX_RESULTS = 1000
     response = client.get(reverse("search"), {"q": "الحسكة"})
     assert "نتائج البحث عن «<bdi>الحسكة</bdi>»: 5" in response.content.decode()
+
+
+def test_result_dates_read_like_the_rest_of_the_site(client, make_article):
+    published = timezone.make_aware(datetime(2026, 3, 5, 12, 0))  # Damascus time
+    make_article(headline="الحسكة في آذار", published_at=published)
+    page = client.get(reverse("search"), {"q": "الحسكة"}).content.decode()
+    assert "5 آذار 2026، 12:00" in page
+    assert "مارس" not in page
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "10" * 6, "999", "1.5", "٢"])
