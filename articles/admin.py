@@ -21,6 +21,7 @@ from . import history, workflow
 from .forms import ArticleForm, ZonedSplitDateTime, zone_label
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
+from .search import Query, text_filter
 
 # What each workflow button says, in the order they appear.
 BUTTONS = {
@@ -99,6 +100,24 @@ class ArticleAdmin(VersionAdmin):
     ]
 
     # Who sees and edits what ---------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        """Editors search as readers do (articles/search.py): every word, in any spelling,
+        in the headline, summary or body, from the full-text index, drafts included; a
+        number also finds the article with that id. `icontains` read every row of a
+        million-article table (2.5 s a search). The «مقالات ذات صلة» picker searches as the
+        editor types, so it keeps Django's partial-word match."""
+        if request.path == reverse("admin:autocomplete"):
+            return super().get_search_results(request, queryset, search_term)
+        query = Query.parse(search_term)
+        if not query.words:
+            if search_term.strip():
+                messages.warning(request, query.message)
+            return queryset.none() if search_term.strip() else queryset, False
+        found = queryset.filter(text_filter(query))
+        if search_term.strip().isdigit():
+            found = found | queryset.filter(pk=int(search_term.strip()))
+        return found, False
 
     def get_queryset(self, request):
         queryset = (

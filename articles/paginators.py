@@ -13,24 +13,34 @@ from .pagecache import remember
 class EstimatedCountPaginator(Paginator):
     """For the admin changelist: an unfiltered list of a big table is counted from
     PostgreSQL's statistics (pg_class.reltuples, refreshed by autovacuum/ANALYZE) instead of
-    a full COUNT(*) per page view. Filtered lists, small tables and SQLite count exactly."""
+    a full COUNT(*) per page view, and a filtered or searched one is counted up to
+    `count_cap` rows (`capped` then tells the template to say so): a common word matched
+    130,000 of a million articles and counting them took 0.8 s. Small tables and SQLite
+    count exactly."""
 
     exact_below = 100_000
+    count_cap = 10_000
+    capped = False
 
     @cached_property
     def count(self):
         query = self.object_list.query
         connection = connections[self.object_list.db]
-        if connection.vendor == "postgresql" and not query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [self.object_list.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] >= self.exact_below:
-                return row[0]
-        return super().count
+        if connection.vendor != "postgresql":
+            return super().count
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [self.object_list.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        if not row or row[0] < self.exact_below:
+            return super().count
+        if not query.where:
+            return row[0]
+        counted = self.object_list.order_by()[: self.count_cap].count()
+        self.capped = counted >= self.count_cap
+        return counted
 
 
 class DeferredJoinPaginator(Paginator):

@@ -122,6 +122,7 @@ print(json.dumps({
 
 ADMIN_TIMING = """
 import json, statistics, time
+from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.test import Client
 user, _ = get_user_model().objects.get_or_create(username="bench-admin",
@@ -131,7 +132,8 @@ client.force_login(user)
 out = {}
 for label, url in [("changelist", "/admin/articles/article/"),
                    ("changelist filtered", "/admin/articles/article/?status__exact=published"),
-                   ("changelist page 100", "/admin/articles/article/?p=100")]:
+                   ("changelist page 100", "/admin/articles/article/?p=100"),
+                   ("changelist search", "/admin/articles/article/?" + urlencode({"q": WORD}))]:
     times = []
     for _ in range(6):
         started = time.perf_counter()
@@ -322,7 +324,8 @@ def main():
     manage(env, "generate_dataset", "--articles", str(args.articles))
     manage(env, "collectstatic", "--noinput", "-v0")
     targets = json.loads(manage(env, "shell", "-c", PICK_TARGETS, capture=True).splitlines()[-1])
-    admin = json.loads(manage(env, "shell", "-c", ADMIN_TIMING, capture=True).splitlines()[-1])
+    timing = ADMIN_TIMING.replace("WORD", json.dumps(targets["word"]))
+    admin = json.loads(manage(env, "shell", "-c", timing, capture=True).splitlines()[-1])
     server, base = start_server(args, env)
     try:
         _, page = fetch(base + quote(targets["article"]))

@@ -95,3 +95,23 @@ def test_a_listing_count_is_remembered_until_content_changes(
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.filter(status=Article.Status.PUBLISHED).first().delete()
     assert DeferredJoinPaginator(archive, 20).count == 80
+
+
+@pytest.mark.postgres
+def test_a_big_searched_admin_list_is_counted_up_to_a_cap_and_says_so(
+    client, archive, make_user, monkeypatch
+):
+    """A common word can match a large part of a million articles: the changelist counts at
+    most `count_cap` of them and tells the editor to narrow the search."""
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 0)
+    monkeypatch.setattr(EstimatedCountPaginator, "count_cap", 10)
+    client.force_login(make_user("chief", is_superuser=True))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    searched = client.get("/admin/articles/article/", {"status__exact": "published"})
+    assert searched.context["cl"].result_count == 10
+    assert "تُعرض أول 10 نتيجة فقط" in searched.content.decode()
+    monkeypatch.setattr(EstimatedCountPaginator, "count_cap", 10_000)
+    exact = client.get("/admin/articles/article/", {"status__exact": "published"})
+    assert exact.context["cl"].result_count == Article.objects.filter(status="published").count()
+    assert "تُعرض أول" not in exact.content.decode()

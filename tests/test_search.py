@@ -336,3 +336,27 @@ def test_rebuild_search_can_be_interrupted_and_run_again(make_article, monkeypat
     monkeypatch.setattr(rebuild_search, "index_articles", real_index)
     call_command("rebuild_search", batch=1)
     assert {a.pk for a in found("دمشق")} == {a.pk for a in articles}
+
+
+def test_the_admin_search_finds_drafts_in_any_spelling_and_ids(client, make_article, editor):
+    draft = make_article(headline="زيارة إلى الحسكه", status=Article.Status.DRAFT)
+    other = make_article(headline="خبر آخر من دمشق")
+    client.force_login(editor)
+
+    def listed(term):
+        response = client.get("/admin/articles/article/", {"q": term})
+        assert response.status_code == 200
+        return [article.pk for article in response.context["cl"].result_list], response
+
+    assert listed("الحسكة")[0] == [draft.pk]
+    assert listed("حسكة زيارة")[0] == [draft.pk]
+    assert other.pk in listed(str(other.pk))[0]  # and any article whose text has the number
+    nothing, response = listed("؟؟؟")
+    assert nothing == []
+    assert "لا تحتوي عبارة البحث على كلمات" in response.content.decode()
+    # The related-articles picker searches as the editor types: part of a word is enough.
+    typed = client.get(
+        "/admin/autocomplete/",
+        {"term": "الحس", "app_label": "articles", "model_name": "article", "field_name": "related"},
+    )
+    assert [int(r["id"]) for r in typed.json()["results"]] == [draft.pk]
