@@ -314,6 +314,22 @@ def test_postgresql_search_uses_the_gin_index(make_article):
     assert "article_search_gin" in plan
 
 
+@pytest.mark.postgres
+def test_part_of_a_headline_is_found_through_the_trigram_index(make_article):
+    """The editors' as-you-type searches (read-also picker, related autocomplete) use
+    `icontains`; PostgreSQL answers it from the trigram index of migration 0008."""
+    make_article(headline="سجن غويران في الحسكة")
+    query = Article.objects.filter(headline__icontains="غوير").order_by("-id")[:20]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        plan = query.explain()
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
+    assert "article_headline_trgm" in plan
+    assert [a.headline for a in query] == ["سجن غويران في الحسكة"]
+
+
 def test_rebuild_search_can_be_interrupted_and_run_again(make_article, monkeypatch, capsys):
     articles = [make_article(headline=f"زيارة إلى دمشق {n}") for n in range(3)]
     Article.objects.update(search_title="", search_body="")
