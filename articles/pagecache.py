@@ -15,6 +15,7 @@ every time. Cache failures (Redis down) degrade to rendering, never to a 500.
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -29,10 +30,12 @@ from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.utils.text import compress_string
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers that describe the stored page; everything else is recomputed per response.
 STORED_HEADERS = ("Content-Type", "X-Frame-Options", "X-Robots-Tag", "Link")
 # How long a request that lost the render race waits for the winner's page.
@@ -353,6 +356,10 @@ class PageCacheMiddleware:
             "content": content,
             "headers": {h: response[h] for h in STORED_HEADERS if response.has_header(h)},
             "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+            # Compressed once here rather than by GZipMiddleware on every hit (0.25 ms for an
+            # article, 0.5 ms for the home page). No random padding against BREACH: a cached
+            # page is the same for every reader and holds no secret.
+            "gzip": compress_string(content) if len(content) >= 200 else None,
             "modified": modified,
             "last_modified": http_date(modified),
             "expires": time.time() + timeout,
@@ -362,11 +369,18 @@ class PageCacheMiddleware:
         return entry
 
     def replay(self, request, entry):
-        response = HttpResponse(entry["content"])
-        response["Content-Length"] = len(entry["content"])
+        compressed = entry.get("gzip")
+        if compressed and ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(compressed)
+            response["Content-Encoding"] = "gzip"
+            response["Vary"] = "Accept-Encoding"
+            response["ETag"] = "W/" + entry["etag"]  # as GZipMiddleware marks a compressed body
+        else:
+            response = HttpResponse(entry["content"])
+            response["ETag"] = entry["etag"]
+        response["Content-Length"] = len(response.content)
         for header, value in entry["headers"].items():
             response[header] = value
-        response["ETag"] = entry["etag"]
         # Entries stored before the date was kept with them still replay.
         response["Last-Modified"] = entry.get("last_modified") or http_date(entry["modified"])
         response = self.public(response, entry["expires"] - time.time())

@@ -205,8 +205,9 @@ def worker_rss_mb(server):
 UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}
 
 
-def wrk(url, connections, duration):
+def wrk(url, connections, duration, gzip=False):
     threads = min(2, connections)
+    headers = ["-H", "Accept-Encoding: gzip"] if gzip else []
     out = subprocess.run(
         [
             "wrk",
@@ -216,6 +217,7 @@ def wrk(url, connections, duration):
             "--timeout",
             "5s",
             "--latency",
+            *headers,
             url,
         ],
         capture_output=True,
@@ -234,7 +236,7 @@ def wrk(url, connections, duration):
     return {"rps": rps, "p50": latency(50), "p99": latency(99), "errors": errors}
 
 
-def python_client(url, connections, duration):
+def python_client(url, connections, duration, gzip=False):
     """Closed-loop keep-alive client: `connections` threads, each one request at a time."""
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -247,7 +249,7 @@ def python_client(url, connections, duration):
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                conn.request("GET", target)
+                conn.request("GET", target, headers={"Accept-Encoding": "gzip"} if gzip else {})
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -286,15 +288,15 @@ def combine(slices):
     }
 
 
-def paired(load, base, url, connections, duration):
+def paired(load, base, url, connections, duration, gzip=False):
     """The minimal view and the page, alternating in one-second slices, each slice started
     on a drained server."""
     floors, pages = [], []
     for _ in range(duration):
         settle(base)
-        floors.append(load(base + "/bench/minimal/", connections, 1))
+        floors.append(load(base + "/bench/minimal/", connections, 1, gzip=gzip))
         settle(base)
-        pages.append(load(url, connections, 1))
+        pages.append(load(url, connections, 1, gzip=gzip))
     return combine(floors), combine(pages)
 
 
@@ -359,6 +361,14 @@ def main():
                     floor = load(base + "/bench/minimal/", args.connections, args.duration)
                 lines.append(row(f"{name} {mode}", result, floor))
                 print(lines[-1], flush=True)
+        # What browsers get: both sides asked for gzip (the minimal view compresses its bytes
+        # on every request, as any uncached response is; a hit replays the stored gzip).
+        settle(base)
+        floor, result = paired(
+            load, base, base + pages["article"], args.connections, args.duration, gzip=True
+        )
+        lines.append(row("article cached, gzip (both sides)", result, floor))
+        print(lines[-1], flush=True)
         for name, path in pages.items():
             url = base + path + ("&" if "?" in path else "?") + "nocache=1"
             settle(base)
