@@ -10,9 +10,13 @@ class ArticlesConfig(AppConfig):
         from . import search
         from .models import Article
         from .pagecache import connect_invalidation
+        from .related import connect_ranking
         from .roles import ensure_groups
 
         connect_invalidation()
+        # After the page cache's receivers: a list ranked after commit bumps the generation
+        # again if it changed, so no page is cached with the list from before the save.
+        connect_ranking()
 
         # After the last app of the project has migrated, its permissions exist.
         post_migrate.connect(ensure_groups, sender=self)

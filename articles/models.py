@@ -40,7 +40,7 @@ def search_fields(article):
     return " ".join(search_words(article.headline)), " ".join(search_words(rest))
 
 
-CARD_DEFERRED = ("body", "search_title", "search_body", "review_note")
+CARD_DEFERRED = ("body", "search_title", "search_body", "review_note", "suggested_ids")
 
 
 def new_preview_secret():
@@ -274,6 +274,9 @@ class Article(models.Model):
     # What search reads (articles/search.py): normalized words, rewritten on every save.
     search_title = models.TextField(default="", editable=False)
     search_body = models.TextField(default="", editable=False)
+    # «مقالات ذات صلة» as ranked when the article or a story it suggests was last saved
+    # (articles/related.py); pages read it back through published(). None: never ranked.
+    suggested_ids = models.JSONField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -421,11 +424,14 @@ class Correction(models.Model):
 
 # History: every save through the admin or a workflow function is a revision. Tags and
 # corrections are followed so a recovered article comes back whole. The preview secret is
-# left out: restoring an old revision must never revive revoked share links.
+# left out: restoring an old revision must never revive revoked share links; the remembered
+# related list too: it is derived, and ranked again when the restored article is saved.
 reversion.register(ArticleTag)
 reversion.register(Correction)
 reversion.register(
-    Article, follow=["tagged_items", "public_corrections"], exclude=["preview_secret"]
+    Article,
+    follow=["tagged_items", "public_corrections"],
+    exclude=["preview_secret", "suggested_ids"],
 )
 
 

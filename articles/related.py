@@ -15,7 +15,9 @@ million articles.
 
 import math
 import re
+import threading
 
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -33,9 +35,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Ln
 
 from .models import Article, ArticleTag
-from .pagecache import remember
+from .pagecache import bump_generation, remember
 
 RECENT = 100
+# How many ranked ids an article remembers: twice the block, so that articles retracted or
+# expired since (dropped when the page reads the list back) rarely leave it short.
+REMEMBERED = 12
+SHOWN = 6
 SECTION_BONUS = 0.5
 # An article loses half its automatic score every HALF_LIFE_DAYS.
 HALF_LIFE_DAYS = 30
@@ -61,7 +67,7 @@ def tag_weights(tag_ids):
     return remember("tagweights:" + ",".join(map(str, sorted(tag_ids))), count)
 
 
-def candidate_pool(article, tag_ids, excluded):
+def candidate_pool(article, tag_ids, excluded, among):
     """Ids worth scoring, as one subquery of index probes: the editors' picks, the newest
     RECENT articles carrying each of the article's tags (newest by id, read from the
     (tag, article) index without touching the articles) and the newest RECENT public
@@ -78,9 +84,7 @@ def candidate_pool(article, tag_ids, excluded):
                 "content_object"
             )
         )
-    section = (
-        Article.objects.published().filter(section=article.section_id).exclude(pk__in=excluded)
-    )
+    section = among.filter(section=article.section_id).exclude(pk__in=excluded)
     parts.append(
         Article.objects.filter(pk__in=section.order_by(*newest).values("pk")[:RECENT])
         .order_by()
@@ -101,11 +105,15 @@ class Epoch(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def related_articles(article, limit=6, exclude_ids=()):
+def related_articles(article, limit=SHOWN, exclude_ids=(), among=None):
     """Up to `limit` published articles for the «مقالات ذات صلة» block, best first: the
     picks, newest first, then the others by score halved every HALF_LIFE_DAYS of age.
     Ranked in SQL, so only the cards shown are fetched: score x 0.5^(age / half-life) orders
-    like ln(score) + ln 2 x published / half-life (the clock's term is the same for all)."""
+    like ln(score) + ln 2 x published / half-life (the clock's term is the same for all, so
+    the order of two candidates never changes with time). `among` widens the candidates
+    (`remember_related` ranks scheduled articles too); pages pass nothing."""
+    if among is None:
+        among = Article.objects.published()
     excluded = {article.pk, *exclude_ids, *linked_article_ids(article.body)}
     weights = tag_weights([tag.pk for tag in article.tags.all()])
     picks = Article.related.through.objects.filter(from_article=article.pk)
@@ -127,8 +135,7 @@ def related_articles(article, limit=6, exclude_ids=()):
     per_second = math.log(2) / (HALF_LIFE_DAYS * 86400)
     decayed = Ln(Greatest(score, Value(1e-9))) + Value(per_second) * Epoch("published_at")
     return list(
-        Article.objects.published()
-        .filter(pk__in=candidate_pool(article, sorted(weights), excluded))
+        among.filter(pk__in=candidate_pool(article, sorted(weights), excluded, among))
         .exclude(pk__in=excluded)
         .annotate(
             is_pick=Exists(picks.filter(to_article=OuterRef("pk"))),
@@ -137,3 +144,106 @@ def related_articles(article, limit=6, exclude_ids=()):
         .cards()
         .order_by("-is_pick", F("rank").desc(), "-published_at", "-id")[:limit]
     )
+
+
+# Remembered lists ---------------------------------------------------------------------------
+#
+# Ranking costs about ten milliseconds (more than the rest of the page); every save bumps the
+# page cache's generation, so during a busy news day every article page is rendered again
+# minutes after its last render. The ranking is therefore done when the inputs change (the
+# article's tags, picks, body, section or status, or a new story that it would suggest) and
+# stored on the article; a page reads the list back through the visibility rule. Because
+# the order of two candidates never changes with time (see related_articles), the stored
+# list is the live ranking except for stories published since that it does not suggest.
+
+_pending = threading.local()
+
+
+def suggested(article, limit=SHOWN):
+    """The block as public pages show it: the remembered list through the visibility rule
+    (a retracted or expired story drops out at once, a scheduled one appears at its time),
+    in one query. An article not ranked since lists were remembered is ranked live."""
+    if article.suggested_ids is None:
+        return related_articles(article, limit)
+    cards = Article.objects.published().cards().in_bulk(article.suggested_ids)
+    return [cards[pk] for pk in article.suggested_ids if pk in cards][:limit]
+
+
+def remember_related(pks, neighbours=True):
+    """Rank and store the list of each article in `pks`. With `neighbours`, the lists of the
+    stories that a published or scheduled one now suggests are ranked again too: a follow-up
+    then shows on the stories it follows. Returns how many lists changed."""
+    changed, suggested_by_them = _rank_and_store(set(pks))
+    if neighbours:
+        changed += _rank_and_store(suggested_by_them - set(pks))[0]
+    return changed
+
+
+def _rank_and_store(pks):
+    """(lists changed, ids shown by the published or scheduled ones). Candidates include
+    scheduled articles (status published, any time): pages filter them out until then."""
+    candidates = Article.objects.filter(status=Article.Status.PUBLISHED)
+    changed, shown = 0, set()
+    for article in Article.objects.filter(pk__in=pks).prefetch_related("tags"):
+        ranked = [a.pk for a in related_articles(article, REMEMBERED, among=candidates)]
+        if ranked != article.suggested_ids:
+            Article.objects.filter(pk=article.pk).update(suggested_ids=ranked)
+            changed += 1
+        if article.status == Article.Status.PUBLISHED:
+            shown.update(ranked[:SHOWN])
+    return changed, shown
+
+
+def rank_after_commit(pk, using=None):
+    """Queue `pk` to be ranked once the transaction commits (once however many signals a
+    save sends: the article, each tag, the picks). A list that changed makes cached pages
+    stale (the save's own invalidation may already have run)."""
+    pending = getattr(_pending, "pks", None)
+    if pending is None:
+        pending = _pending.pks = set()
+    pending.add(pk)
+
+    def flush():
+        pks, _pending.pks = getattr(_pending, "pks", None) or set(), set()
+        if pks and remember_related(pks):
+            bump_generation()
+
+    # Robust: the content is committed whatever happens here; a failure is logged, and the
+    # page keeps showing the previous list.
+    transaction.on_commit(flush, using=using, robust=True)
+
+
+def forget_pending():
+    """Drop queued rankings whose transaction rolled back (they would otherwise ride along
+    with the next commit of this thread: harmless, but wasted work)."""
+    _pending.pks = set()
+
+
+# The inputs of the ranking; a save limited to other fields (preview secret, version) does
+# not rank again.
+RANKED_FIELDS = {"body", "section", "status", "published_at", "expire_at"}
+
+
+def article_saved(sender, instance, raw=False, using=None, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not RANKED_FIELDS.intersection(update_fields)):
+        return
+    rank_after_commit(instance.pk, using)
+
+
+def tagging_changed(sender, instance, raw=False, using=None, **kwargs):
+    if not raw:
+        rank_after_commit(instance.content_object_id, using)
+
+
+def picks_changed(sender, instance, action, using=None, reverse=False, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+        rank_after_commit(instance.pk, using)
+
+
+def connect_ranking():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(article_saved, sender=Article, dispatch_uid="related-article")
+    post_save.connect(tagging_changed, sender=ArticleTag, dispatch_uid="related-tag-save")
+    post_delete.connect(tagging_changed, sender=ArticleTag, dispatch_uid="related-tag-del")
+    m2m_changed.connect(picks_changed, sender=Article.related.through, dispatch_uid="related-m2m")

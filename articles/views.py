@@ -21,7 +21,7 @@ from .body import insert_read_also
 from .links import resolve_article_links
 from .models import Article
 from .paginators import DeferredJoinPaginator
-from .related import related_articles
+from .related import related_articles, suggested
 from .search import Query, search_articles, with_highlights
 from .sitemaps import SITEMAPS
 
@@ -86,7 +86,7 @@ def article_detail(request, pk, slug=None):
     article = get_object_or_404(articles, pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    related = related_articles(article)
+    related = suggested(article)
     body = insert_read_also(resolve_article_links(article.body), related)
     context = {"article": article, "body": body, "related": related}
     return render(request, "articles/article_detail.html", context)

@@ -36,6 +36,7 @@ from urllib.parse import quote, urlsplit
 
 import psycopg
 
+RANKED = 10_000
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -324,6 +325,9 @@ def main():
     ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "generate_dataset", "--articles", str(args.articles))
+    # COPY bypasses save(), as an import would: rank the related lists a save would have
+    # stored (the newest RANKED; older ones are ranked live when opened, as after an upgrade).
+    manage(env, "rank_related", "--limit", str(RANKED))
     manage(env, "collectstatic", "--noinput", "-v0")
     targets = json.loads(manage(env, "shell", "-c", PICK_TARGETS, capture=True).splitlines()[-1])
     timing = ADMIN_TIMING.replace("WORD", json.dumps(targets["word"]))

@@ -61,6 +61,12 @@ def world(make_article, make_image, editor):
         )
         article.related.add(hidden)
         canaries[canary] = hidden
+    # The article page reads its remembered related list back through the visibility rule:
+    # one that names every hidden article (scheduled ones are remembered by design).
+    Article.objects.filter(pk=article.pk).update(
+        suggested_ids=[hidden.pk for hidden in canaries.values()]
+    )
+    article.refresh_from_db()
     return SimpleNamespace(
         article=article,
         section=article.section,

@@ -1,13 +1,18 @@
 """«مقالات ذات صلة»: picks, shared tags (rare ones first), section, recency; one query."""
 
 from datetime import timedelta
+from io import StringIO
 
+import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.body import insert_read_also
 from articles.models import Article
-from articles.related import linked_article_ids, related_articles
+from articles.pagecache import current_generation, page_cache
+from articles.related import linked_article_ids, rank_after_commit, related_articles
 
+from .dom import parse_html
 from .test_leaks import non_public_states
 
 
@@ -124,3 +129,142 @@ def test_read_also_positions_and_minimum_length_are_settings(make_article, setti
     assert long.count('class="read-also"') == 2
     assert long.index(pool[0].get_absolute_url()) < long.index(pool[1].get_absolute_url())
     assert long.startswith('<p>أ</p><p class="read-also">')
+
+
+# Remembered lists: ranked when an input changes, read back through the visibility rule. -----
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed (the ranking runs after commit)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def shown_related(client, article):
+    doc = parse_html(client.get(article.get_absolute_url()).content.decode())
+    blocks = doc.find_all("section", cls="related")
+    return [card.find("h3").clean_text for block in blocks for card in block.find_all("article")]
+
+
+def test_a_saved_article_remembers_its_ranked_list_and_its_page_shows_it(
+    client, make_article, make_section, committed
+):
+    with committed():
+        tagged = make_article(
+            tags=["سجن غويران"], section=make_section(), published_at=ago(hours=1)
+        )
+        article = make_article(tags=["سجن غويران"])
+        same_section = make_article(published_at=ago(days=2))
+    article.refresh_from_db()
+    assert article.suggested_ids[:2] == [tagged.pk, same_section.pk]
+    # The page reads the list: tampering with it shows on the page, so it is not ranked live.
+    Article.objects.filter(pk=article.pk).update(suggested_ids=[same_section.pk])
+    assert shown_related(client, article) == [same_section.headline]
+
+
+def test_a_follow_up_shows_on_the_story_it_follows(client, make_article, make_section, committed):
+    with committed():
+        story = make_article(tags=["سجن غويران"], published_at=ago(days=1))
+        make_article(section=make_section(), tags=["سوريا"])
+    assert shown_related(client, story) == []
+    with committed():
+        follow_up = make_article(tags=["سجن غويران"], section=make_section())
+    assert shown_related(client, story) == [follow_up.headline]
+
+
+def test_a_retracted_story_leaves_remembered_lists_at_once(client, make_article, committed):
+    with committed():
+        article = make_article(tags=["الحسكة"])
+        retracted = make_article(tags=["الحسكة"])
+        kept = make_article(tags=["الحسكة"])
+    assert set(shown_related(client, article)) == {retracted.headline, kept.headline}
+    # No signal, no ranking: the page's own read-back drops it.
+    Article.objects.filter(pk=retracted.pk).update(status=Article.Status.UNPUBLISHED)
+    assert shown_related(client, article) == [kept.headline]
+
+
+def test_a_scheduled_story_joins_remembered_lists_at_its_time(
+    client, make_article, make_section, db_clock, committed
+):
+    now = timezone.now().replace(microsecond=0)
+    db_clock(now)
+    with committed():
+        story = make_article(tags=["سجن غويران"], published_at=now - timedelta(days=1))
+        scheduled = make_article(
+            tags=["سجن غويران"], section=make_section(), published_at=now + timedelta(hours=1)
+        )
+    story.refresh_from_db()
+    assert scheduled.pk in story.suggested_ids
+    assert shown_related(client, story) == []
+    db_clock(now + timedelta(hours=1, seconds=1))
+    assert shown_related(client, story) == [scheduled.headline]
+
+
+def test_a_draft_is_never_remembered(make_article, committed):
+    with committed():
+        article = make_article(tags=["الحسكة"])
+        draft = make_article(tags=["الحسكة"], status=Article.Status.DRAFT, published_at=None)
+        article.related.add(draft)
+    article.refresh_from_db()
+    assert article.suggested_ids == []
+
+
+def test_changing_the_picks_or_the_tags_ranks_again(make_article, make_section, committed):
+    with committed():
+        article = make_article(tags=["الحسكة"])
+        pick = make_article(section=make_section(), published_at=ago(days=300))
+        tagged = make_article(tags=["الرقة"], section=make_section())
+    with committed():
+        article.related.add(pick)
+    article.refresh_from_db()
+    assert article.suggested_ids == [pick.pk]
+    with committed():
+        article.tags.add("الرقة")
+    article.refresh_from_db()
+    assert article.suggested_ids == [pick.pk, tagged.pk]
+
+
+def test_an_article_never_ranked_is_ranked_live(client, make_article):
+    # Tests never commit: these articles were saved without their lists being ranked.
+    article = make_article(tags=["الحسكة"])
+    other = make_article(tags=["الحسكة"])
+    assert Article.objects.get(pk=article.pk).suggested_ids is None
+    assert shown_related(client, article) == [other.headline]
+
+
+def test_a_list_that_changed_after_commit_makes_cached_pages_stale(
+    make_article, settings, committed
+):
+    settings.PAGE_CACHE_ENABLED = True
+    article = make_article(tags=["الحسكة"])
+    make_article(tags=["الحسكة"])
+    before = current_generation(page_cache())
+    with committed():
+        rank_after_commit(article.pk)
+    assert current_generation(page_cache()) != before
+    unchanged = current_generation(page_cache())
+    with committed():
+        rank_after_commit(article.pk)
+    assert current_generation(page_cache()) == unchanged
+
+
+def test_the_page_reads_its_remembered_list_in_one_query(
+    client, make_article, make_image, make_section, committed, django_assert_max_num_queries
+):
+    with committed():
+        article = make_article(tags=["الحسكة", "الرقة"])
+        for _ in range(14):
+            make_article(tags=["الحسكة"], section=make_section(), lead_image=make_image())
+    # Article, authors, tags, corrections, the related cards; the chrome's two lists.
+    with django_assert_max_num_queries(7):
+        assert len(shown_related(client, article)) == 6
+
+
+def test_rank_related_fills_missing_lists_newest_first(make_article):
+    older = make_article(tags=["الحسكة"], published_at=ago(days=2))
+    newer = make_article(tags=["الحسكة"], published_at=ago(days=1))
+    call_command("rank_related", "--limit", "1", stdout=StringIO())
+    assert Article.objects.get(pk=newer.pk).suggested_ids == [older.pk]
+    assert Article.objects.get(pk=older.pk).suggested_ids is None
+    call_command("rank_related", stdout=StringIO())
+    assert Article.objects.get(pk=older.pk).suggested_ids == [newer.pk]
