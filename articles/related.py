@@ -34,6 +34,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Ln
 
+from newsroom.db_router import reading_primary
+
 from .models import Article, ArticleTag
 from .pagecache import bump_generation, remember
 
@@ -173,9 +175,11 @@ def remember_related(pks, neighbours=True):
     """Rank and store the list of each article in `pks`. With `neighbours`, the lists of the
     stories that a published or scheduled one now suggests are ranked again too: a follow-up
     then shows on the stories it follows. Returns how many lists changed."""
-    changed, suggested_by_them = _rank_and_store(set(pks))
-    if neighbours:
-        changed += _rank_and_store(suggested_by_them - set(pks))[0]
+    # From the primary: this runs right after a commit that a replica may not have yet.
+    with reading_primary():
+        changed, suggested_by_them = _rank_and_store(set(pks))
+        if neighbours:
+            changed += _rank_and_store(suggested_by_them - set(pks))[0]
     return changed
 
 

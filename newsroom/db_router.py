@@ -5,6 +5,7 @@ writes, the whole request after any unsafe method, the admin (editors must read 
 just saved) and sessions/auth (a login must not be lost to replication lag).
 """
 
+import contextlib
 import contextvars
 
 from django.db import connections
@@ -32,6 +33,17 @@ class PrimaryForWritesMiddleware:
             return self.get_response(request)
         finally:
             _use_primary.reset(token)
+
+
+@contextlib.contextmanager
+def reading_primary():
+    """Route reads to the primary inside the block, e.g. work done right after a commit
+    outside any request (a management command, a shell), which a replica may not have yet."""
+    token = _use_primary.set(True)
+    try:
+        yield
+    finally:
+        _use_primary.reset(token)
 
 
 class PrimaryReplicaRouter:

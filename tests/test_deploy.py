@@ -174,6 +174,16 @@ class TestReplicaRouter:
         assert self.route("GET", "/", Session)["read"] == "default"
         assert self.route("GET", "/", User)["read"] == "default"
 
+    def test_ranking_related_lists_after_a_commit_reads_the_primary(self):
+        from articles.models import Article
+        from newsroom.db_router import PrimaryReplicaRouter, reading_primary
+
+        router = PrimaryReplicaRouter()
+        assert router.db_for_read(Article) == "replica"  # no request: a command, a shell
+        with reading_primary():
+            assert router.db_for_read(Article) == "default"
+        assert router.db_for_read(Article) == "replica"
+
     def test_only_the_primary_is_migrated(self):
         from newsroom.db_router import PrimaryReplicaRouter
 

@@ -268,3 +268,16 @@ def test_rank_related_fills_missing_lists_newest_first(make_article):
     assert Article.objects.get(pk=older.pk).suggested_ids is None
     call_command("rank_related", stdout=StringIO())
     assert Article.objects.get(pk=older.pk).suggested_ids == [newer.pk]
+
+
+def test_a_save_that_changes_no_ranking_input_does_not_rank_again(make_article, committed):
+    with committed():
+        article = make_article(tags=["الحسكة"])
+        other = make_article(tags=["الحسكة"])
+    Article.objects.filter(pk=article.pk).update(suggested_ids=[])
+    with committed():
+        article.save(update_fields=["preview_secret"])
+    assert Article.objects.get(pk=article.pk).suggested_ids == []
+    with committed():
+        article.save()
+    assert Article.objects.get(pk=article.pk).suggested_ids == [other.pk]
