@@ -268,6 +268,11 @@ def test_rank_related_fills_missing_lists_newest_first(make_article):
     assert Article.objects.get(pk=older.pk).suggested_ids is None
     call_command("rank_related", stdout=StringIO())
     assert Article.objects.get(pk=older.pk).suggested_ids == [newer.pk]
+    Article.objects.update(suggested_ids=[])
+    call_command("rank_related", stdout=StringIO())  # none missing: nothing to do
+    assert Article.objects.get(pk=older.pk).suggested_ids == []
+    call_command("rank_related", "--all", stdout=StringIO())
+    assert Article.objects.get(pk=older.pk).suggested_ids == [newer.pk]
 
 
 def test_a_save_that_changes_no_ranking_input_does_not_rank_again(make_article, committed):
