@@ -44,6 +44,9 @@ RECENT = 100
 # expired since (dropped when the page reads the list back) rarely leave it short.
 REMEMBERED = 12
 SHOWN = 6
+# At most this many lists are ranked after one commit (about 15 ms each at 10,000 articles,
+# 37 ms at a million); see rank_committed.
+RANK_AT_ONCE = 20
 SECTION_BONUS = 0.5
 # An article loses half its automatic score every HALF_LIFE_DAYS.
 HALF_LIFE_DAYS = 30
@@ -209,12 +212,33 @@ def rank_after_commit(pk, using=None):
 
     def flush():
         pks, _pending.pks = getattr(_pending, "pks", None) or set(), set()
-        if pks and remember_related(pks):
-            bump_generation()
+        with reading_primary():
+            if pks and rank_committed(pks):
+                bump_generation()
 
     # Robust: the content is committed whatever happens here; a failure is logged, and the
     # page keeps showing the previous list.
     transaction.on_commit(flush, using=using, robust=True)
+
+
+def rank_committed(pks):
+    """Rank what one commit changed, inside the request that made it, so bounded: an
+    editor's save (one article) ranks it and the stories it suggests; a change touching many
+    articles at once (deleting a popular tag, a bulk action) ranks the newest RANK_AT_ONCE
+    and marks the others unranked, so their pages rank live until `rank_related` runs.
+    Returns how many lists changed."""
+    if len(pks) == 1:
+        return remember_related(pks)
+    changed = 0
+    if len(pks) > RANK_AT_ONCE:
+        # Published newest first (the most read); drafts, whose lists no one sees, last.
+        newest = Article.objects.filter(pk__in=pks).order_by(
+            F("published_at").desc(nulls_last=True), "-id"
+        )
+        pks = list(newest.values_list("pk", flat=True))
+        changed = Article.objects.filter(pk__in=pks[RANK_AT_ONCE:]).update(suggested_ids=None)
+        pks = pks[:RANK_AT_ONCE]
+    return changed + remember_related(pks, neighbours=False)
 
 
 def forget_pending():

@@ -286,3 +286,25 @@ def test_a_save_that_changes_no_ranking_input_does_not_rank_again(make_article, 
     with committed():
         article.save()
     assert Article.objects.get(pk=article.pk).suggested_ids == [other.pk]
+
+
+def test_a_change_touching_many_articles_ranks_the_newest_and_leaves_the_rest_unranked(
+    client, make_article, committed
+):
+    from articles.related import RANK_AT_ONCE
+    from tags.models import Tag
+
+    with committed():
+        carriers = [
+            make_article(tags=["الحسكة", "سجن غويران"], published_at=ago(hours=n + 1))
+            for n in range(RANK_AT_ONCE + 5)
+        ]
+    Article.objects.update(suggested_ids=[])  # so a ranking shows as a change
+    with committed():
+        Tag.objects.get(name="سجن غويران").delete()
+    lists = dict(Article.objects.values_list("pk", "suggested_ids"))
+    newest, oldest = carriers[:RANK_AT_ONCE], carriers[RANK_AT_ONCE:]
+    assert all(len(lists[a.pk]) == 12 for a in newest)
+    assert all(lists[a.pk] is None for a in oldest)
+    # An unranked article's page ranks live: the block is still there.
+    assert len(shown_related(client, oldest[-1])) == 6
