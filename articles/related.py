@@ -205,13 +205,12 @@ def rank_after_commit(pk, using=None):
     """Queue `pk` to be ranked once the transaction commits (once however many signals a
     save sends: the article, each tag, the picks). A list that changed makes cached pages
     stale (the save's own invalidation may already have run)."""
-    pending = getattr(_pending, "pks", None)
-    if pending is None:
-        pending = _pending.pks = set()
-    pending.add(pk)
+    if not hasattr(_pending, "pks"):
+        _pending.pks = set()
+    _pending.pks.add(pk)
 
     def flush():
-        pks, _pending.pks = getattr(_pending, "pks", None) or set(), set()
+        pks, _pending.pks = _pending.pks, set()
         with reading_primary():
             if pks and rank_committed(pks):
                 bump_generation()
