@@ -30,7 +30,8 @@ def image_path(instance, filename):
 
 
 class Picture:
-    """What `templates/includes/picture.html` needs for one set of renditions."""
+    """What the `{% picture %}` tag (articles/templatetags/newsroom.py) needs for one set of
+    renditions."""
 
     def __init__(self, image, kind):
         record = image.renditions or {}
