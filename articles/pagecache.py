@@ -78,6 +78,10 @@ class RecentPages:
 
 
 recent_pages = RecentPages()
+# Values remembered under the generation (remember()), kept the same way: the navigation
+# and the breaking strip are on every page, and reading them from Redis meant two round trips
+# and unpickling model instances on every render.
+recent_values = RecentPages()
 
 
 def page_cache():
@@ -188,17 +192,21 @@ def next_change(cache, generation):
 
 def remember(name, compute):
     """A value derived from content (e.g. a listing's count), cached under the generation
-    like pages, so exactly as fresh, and never past the next scheduled change. Computes
-    directly when the page cache is off or unreachable."""
+    like pages, so exactly as fresh, and never past the next scheduled change. The value is
+    kept in this process too (under the same key, with the same end), so only the generation
+    is read from Redis. Computes directly when the page cache is off or unreachable."""
     if not settings.PAGE_CACHE_ENABLED:
         return compute()
     cache = page_cache()
     generation = _safe(lambda: current_generation(cache))
     if generation is None:
         return compute()
-    key = f"pagecache:{generation}:{name}"
-    value = _safe(lambda: cache.get(key))
-    if value is None:
+    key = f"pagecache:{generation}:value:{name}"
+    entry = recent_values.get(key)
+    if entry is not None:
+        return entry["value"]
+    entry = _safe(lambda: cache.get(key))
+    if entry is None or entry["expires"] <= time.time():
         value = compute()
         moment = _safe(lambda: next_change(cache, generation), default=False)
         if moment is False:
@@ -206,9 +214,12 @@ def remember(name, compute):
         timeout = settings.PAGE_CACHE_TIMEOUT
         if moment:
             timeout = min(timeout, int(moment - time.time()))
-        if timeout >= 1:
-            _safe(lambda: cache.set(key, value, timeout))
-    return value
+        if timeout < 1:
+            return value
+        entry = {"value": value, "expires": time.time() + timeout}
+        _safe(lambda: cache.set(key, entry, timeout))
+    recent_values.put(key, entry)
+    return entry["value"]
 
 
 @lru_cache(maxsize=10_000)

@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 
 from articles import related
 from articles.models import Article
-from articles.pagecache import recent_pages
+from articles.pagecache import recent_pages, recent_values
 from articles.roles import EDITORS, JOURNALISTS
 from images.models import Image
 from sections.models import Section
@@ -179,5 +179,6 @@ def _page_cache_off(settings):
     same generation number."""
     settings.PAGE_CACHE_ENABLED = False
     recent_pages.clear()
+    recent_values.clear()
     # Articles queued for ranking by a test whose transaction never committed.
     related.forget_pending()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.pagecache import GENERATION_KEY, current_generation, page_cache
+from articles.pagecache import GENERATION_KEY, current_generation, page_cache, remember
 
 Status = Article.Status
 
@@ -143,6 +143,35 @@ def test_a_hot_page_is_served_from_process_memory_but_never_past_a_bump(
         article.headline = "خبر بعد التعديل"
         article.save()
     assert "خبر بعد التعديل" in client.get(url).content.decode()
+
+
+def test_a_remembered_value_is_kept_in_process_memory_but_never_past_a_bump_or_its_end(
+    make_article, page_cache_on, db_clock
+):
+    """The navigation, breaking strip, counts and tag weights are read once per generation
+    from the shared cache, then from this process; a bump by any process, or the next
+    scheduled change, ends the process's copy as it ends the shared one."""
+    now = timezone.now().replace(microsecond=0)
+    db_clock(now)
+    make_article(published_at=now + timedelta(minutes=5))  # the next scheduled change
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return len(computed)
+
+    assert remember("test-value", compute) == 1
+    cache = page_cache()
+    generation = current_generation(cache)
+    cache.clear()  # the shared copy is gone; only the generation is put back
+    cache.set(GENERATION_KEY, generation, None)
+    assert remember("test-value", compute) == 1
+    cache.incr(GENERATION_KEY)  # as another process's commit would
+    assert remember("test-value", compute) == 2
+    db_clock(now + timedelta(minutes=4, seconds=50))
+    assert remember("test-value", compute) == 2
+    db_clock(now + timedelta(minutes=5, seconds=1))
+    assert remember("test-value", compute) == 3
 
 
 def test_a_deleted_article_vanishes_at_once(client, make_article, page_cache_on, committed):
