@@ -1,4 +1,5 @@
-"""Template filters for reader pages: Arabic dates, share links. No database access."""
+"""Template filters and tags for reader pages: Arabic dates, share links, pictures. No
+database access."""
 
 from urllib.parse import quote
 
@@ -78,6 +79,7 @@ def picture(image, sizes="100vw", eager=False, crop=None):
     like Wagtail's {% image %}: as two template includes it took 0.13 ms a picture, most of
     what a card costs, and a home page shows thirty."""
     chosen = image.card_picture if crop == "card" else image.picture
+    sizes = sizes or "100vw"
     sources = format_html_join(
         "",
         '<source type="{}" srcset="{}" sizes="{}">',
