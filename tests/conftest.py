@@ -95,6 +95,14 @@ def make_article(db, make_section):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed: tests never commit, so what runs after
+    commit (page-cache invalidation, related-list ranking, renditions) runs at the end of
+    the `with committed():` block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def make_user(db):
     def make(username, group=None, **fields):
         user = get_user_model().objects.create_user(

@@ -30,12 +30,6 @@ def page_cache_on(settings):
     }
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed, firing the cache invalidation."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def served_from_cache(client, url, django_assert_num_queries, **headers):
     with django_assert_num_queries(0):
         return client.get(url, headers=headers)

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -132,12 +131,6 @@ def test_read_also_positions_and_minimum_length_are_settings(make_article, setti
 
 
 # Remembered lists: ranked when an input changes, read back through the visibility rule. -----
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run a change as if its transaction committed (the ranking runs after commit)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def shown_related(client, article):
