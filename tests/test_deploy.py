@@ -90,7 +90,17 @@ def test_statement_timeout_is_passed_to_postgresql_from_the_environment():
     values = production_settings(
         DATABASE_URL="postgres://u@127.0.0.1:5432/x", DATABASE_STATEMENT_TIMEOUT_MS="1500"
     )
-    assert values["db_options"] == {"options": "-c statement_timeout=1500"}
+    assert values["db_options"]["options"] == "-c statement_timeout=1500"
+
+
+def test_prepared_statements_are_on_for_postgresql_and_can_be_turned_off():
+    values = production_settings(DATABASE_URL="postgres://u@127.0.0.1:5432/x")
+    assert values["db_options"]["server_side_binding"] is True
+    assert values["db_options"]["prepare_threshold"] == 5
+    off = production_settings(
+        DATABASE_URL="postgres://u@127.0.0.1:5432/x", DATABASE_PREPARE_THRESHOLD="0"
+    )
+    assert off["db_options"] == {"options": "-c statement_timeout=10000"}
 
 
 def test_media_goes_to_s3_when_a_bucket_is_configured():

@@ -213,3 +213,20 @@ def test_a_query_past_the_statement_timeout_answers_503_quickly(client, settings
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert elapsed < 1.5, elapsed
+
+
+def test_a_repeated_page_query_runs_as_a_prepared_statement(client, make_article):
+    """Server-side binding (settings: DATABASE_PREPARE_THRESHOLD): the article page's queries
+    are prepared on the connection after a few renders, so PostgreSQL stops planning them."""
+    from articles.models import Article
+
+    article = make_article()
+    url = article.get_absolute_url() + "?nocache=1"
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    for _ in range(6):
+        assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(Article._meta.db_table in statement for statement in prepared), prepared
