@@ -28,4 +28,6 @@ def chrome(request):
         "nav_sections": SimpleLazyObject(lambda: remember("nav-sections", navigation_sections)),
         "breaking": SimpleLazyObject(lambda: remember("breaking-strip", breaking_strip)),
         "today": timezone.now(),
+        # The section the navigation marks as current; article and section pages set it.
+        "current_section_id": None,
     }

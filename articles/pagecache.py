@@ -13,6 +13,7 @@ one sane `q`. Anything else (staff, previews, the admin, odd parameters, POST) i
 every time. Cache failures (Redis down) degrade to rendering, never to a 500.
 """
 
+import contextvars
 import hashlib
 import logging
 import re
@@ -45,6 +46,10 @@ WAIT_STEP = 0.02
 
 _bump_pending = False
 _last_generation = None
+# The generation as the current request first read it (PageCacheMiddleware opens the scope):
+# a page is rendered against one generation, and each value it remembers costs no second
+# round trip to Redis.
+_request_generation = contextvars.ContextVar("request_generation", default=None)
 
 
 class RecentPages:
@@ -190,6 +195,16 @@ def next_change(cache, generation):
     return moment or None
 
 
+def request_generation(cache):
+    """The generation, read from the cache once per request (None if unreachable)."""
+    seen = _request_generation.get()
+    if seen is None:  # outside a request: management commands, the shell
+        return _safe(lambda: current_generation(cache))
+    if "generation" not in seen:
+        seen["generation"] = _safe(lambda: current_generation(cache))
+    return seen["generation"]
+
+
 def remember(name, compute):
     """A value derived from content (e.g. a listing's count), cached under the generation
     like pages, so exactly as fresh, and never past the next scheduled change. The value is
@@ -198,7 +213,7 @@ def remember(name, compute):
     if not settings.PAGE_CACHE_ENABLED:
         return compute()
     cache = page_cache()
-    generation = _safe(lambda: current_generation(cache))
+    generation = request_generation(cache)
     if generation is None:
         return compute()
     key = f"pagecache:{generation}:value:{name}"
@@ -244,6 +259,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        scope = _request_generation.set({})
+        try:
+            return self.serve(request)
+        finally:
+            _request_generation.reset(scope)
+
+    def serve(self, request):
         if not settings.PAGE_CACHE_ENABLED or not self.is_public_page(request):
             return self.get_response(request)
         if self.has_session(request) or request.method not in ("GET", "HEAD"):
@@ -285,6 +307,7 @@ class PageCacheMiddleware:
         if generation is None:
             generation = current_generation(cache)
         _last_generation = generation
+        _request_generation.get()["generation"] = generation
         key = f"pagecache:{generation}:{digest}"
         entry = found.get(guess) if key == guess else cache.get(key)
         if entry is not None and entry is not held:

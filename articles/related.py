@@ -170,7 +170,7 @@ def suggested(article, limit=SHOWN):
     in one query. An article not ranked since lists were remembered is ranked live."""
     if article.suggested_ids is None:
         return related_articles(article, limit)
-    cards = Article.objects.published().cards().in_bulk(article.suggested_ids)
+    cards = Article.objects.published().cards().order_by().in_bulk(article.suggested_ids)
     return [cards[pk] for pk in article.suggested_ids if pk in cards][:limit]
 
 

@@ -3,7 +3,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, OuterRef, Prefetch, Subquery, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Subquery, When
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -19,7 +19,7 @@ from tags.models import Tag
 from . import workflow
 from .body import insert_read_also
 from .links import resolve_article_links
-from .models import Article
+from .models import Article, Correction
 from .paginators import DeferredJoinPaginator
 from .related import related_articles, suggested
 from .search import Query, search_articles, with_highlights
@@ -79,23 +79,38 @@ def home(request):
     return render(request, "articles/home.html", context | {"nav_sections": sections})
 
 
-def article_detail(request, pk, slug=None):
-    articles = Article.objects.published().select_related("section", "lead_image")
+def article_page(articles, pk):
+    """(article, corrections) for an article page: the row with its section and lead image,
+    its authors and tags prefetched, and its corrections read only when an EXISTS in the
+    same query says it has any (most articles never do; the third prefetch was a query on
+    every render)."""
     authors = get_user_model().objects.only("username", "first_name", "last_name")
-    articles = articles.prefetch_related(Prefetch("authors", authors), "tags", "public_corrections")
+    articles = (
+        articles.select_related("section", "lead_image")
+        .prefetch_related(Prefetch("authors", authors), "tags")
+        .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
+    )
     article = get_object_or_404(articles, pk=pk)
+    corrections = list(article.public_corrections.all()) if article.has_corrections else []
+    return article, corrections
+
+
+def article_detail(request, pk, slug=None):
+    article, corrections = article_page(Article.objects.published(), pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
     related = suggested(article)
     body = insert_read_also(resolve_article_links(article.body), related)
-    context = {"article": article, "body": body, "related": related}
+    context = {"article": article, "body": body, "related": related, "corrections": corrections}
+    context["current_section_id"] = article.section_id
     return render(request, "articles/article_detail.html", context)
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, section.articles.published().for_listing())
-    return render(request, "articles/section_detail.html", {"section": section, "page": page})
+    context = {"section": section, "page": page, "current_section_id": section.pk}
+    return render(request, "articles/section_detail.html", context)
 
 
 def tag_detail(request, slug):
@@ -176,10 +191,7 @@ def article_preview(request, token):
     (Article.preview_token). Staff who may see the article in the admin get any state;
     for others a retracted article is gone and a live one redirects to its public URL."""
     pk = Article.pk_from_preview_token(token)
-    articles = Article.objects.select_related("section", "lead_image")
-    authors = get_user_model().objects.only("username", "first_name", "last_name")
-    articles = articles.prefetch_related(Prefetch("authors", authors), "tags", "public_corrections")
-    article = get_object_or_404(articles, pk=pk or 0)
+    article, corrections = article_page(Article.objects.all(), pk or 0)
     try:
         article.check_preview_token(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
     except signing.SignatureExpired:
@@ -196,7 +208,8 @@ def article_preview(request, token):
     article.published_at = article.published_at or timezone.now()
     related = related_articles(article)
     body = insert_read_also(article.body, related)
-    context = {"article": article, "body": body, "related": related, "preview": True}
+    context = {"article": article, "body": body, "related": related, "corrections": corrections}
+    context |= {"preview": True, "current_section_id": article.section_id}
     return private_noindex(render(request, "articles/article_preview.html", context))
 
 

@@ -12,6 +12,7 @@ from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import pagecache
 from articles.models import Article
 from articles.pagecache import GENERATION_KEY, current_generation, page_cache, remember
 
@@ -166,6 +167,23 @@ def test_a_remembered_value_is_kept_in_process_memory_but_never_past_a_bump_or_i
     assert remember("test-value", compute) == 2
     db_clock(now + timedelta(minutes=5, seconds=1))
     assert remember("test-value", compute) == 3
+
+
+def test_a_page_reads_the_generation_once_however_many_values_it_remembers(
+    client, make_article, make_section, page_cache_on, monkeypatch
+):
+    """The navigation and the breaking strip are both remembered under the generation; a
+    render reads the generation once, and a miss none at all (its lookup has just read it)."""
+    article = make_article(is_breaking=True, section=make_section(in_navigation=True))
+    reads = []
+    read = pagecache.current_generation
+    monkeypatch.setattr(pagecache, "current_generation", lambda c: reads.append(1) or read(c))
+    fresh = client.get(article.get_absolute_url() + "?nocache=1")
+    assert fresh.status_code == 200 and "أخبار عاجلة" in fresh.content.decode()
+    assert len(reads) == 1
+    reads.clear()
+    assert client.get(article.get_absolute_url()).status_code == 200  # a miss, then stored
+    assert reads == []
 
 
 def test_a_deleted_article_vanishes_at_once(client, make_article, page_cache_on, committed):

@@ -8,13 +8,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import views
-from articles.models import Article, ArticleQuerySet
+from articles.models import Article, ArticleQuerySet, Correction
 from articles.related import linked_article_ids
 from articles.templatetags.newsroom import MONTHS
 from sections.models import Section
@@ -192,6 +193,38 @@ def test_breaking_strip_shows_only_public_articles_until_their_end_time(client, 
 def test_no_breaking_strip_without_breaking_news(client, make_article):
     make_article()
     assert not page(client, "/").find_all("aside", cls="breaking")
+
+
+def test_an_article_page_reads_its_corrections_only_when_it_has_some(client, make_article):
+    plain, corrected = make_article(), make_article()
+    for text in ("الأول", "الثاني"):
+        Correction.objects.create(article=corrected, text=f"تصحيح {text}")
+
+    def render(article):
+        with CaptureQueriesContext(connection) as queries:
+            doc = page(client, article.get_absolute_url() + "?nocache=1")
+        return doc, len(queries)
+
+    doc, without = render(plain)
+    assert not doc.find_all("aside", cls="corrections")
+    doc, with_corrections = render(corrected)
+    notes = doc.one("aside", cls="corrections").find_all("li")
+    assert [" ".join(li.text.split()[-2:]) for li in notes] == ["تصحيح الأول", "تصحيح الثاني"]
+    assert with_corrections == without + 1
+
+
+def test_navigation_marks_the_page_s_own_section_as_current(client, make_section, make_article):
+    politics, sport = make_section(in_navigation=True), make_section(in_navigation=True)
+    article = make_article(section=sport)
+
+    def current(path):
+        nav = page(client, path).one("nav", cls="site-nav")
+        return [a.text for a in nav.find_all("a") if a.attrs.get("aria-current") == "page"]
+
+    assert current(article.get_absolute_url()) == [sport.name]
+    assert current(politics.get_absolute_url()) == [politics.name]
+    assert current("/") == ["الرئيسية"]
+    assert current(f"/search/?q={quote(article.headline.split()[0])}") == []
 
 
 @pytest.mark.parametrize("name", ["section", "tag", "author"])

@@ -248,8 +248,9 @@ def test_the_page_reads_its_remembered_list_in_one_query(
         article = make_article(tags=["الحسكة", "الرقة"])
         for _ in range(14):
             make_article(tags=["الحسكة"], section=make_section(), lead_image=make_image())
-    # Article, authors, tags, corrections, the related cards; the chrome's two lists.
-    with django_assert_max_num_queries(7):
+    # Article (with whether it has corrections), authors, tags, the related cards; the
+    # chrome's two lists.
+    with django_assert_max_num_queries(6):
         assert len(shown_related(client, article)) == 6
 
 
