@@ -327,7 +327,7 @@ def main():
     manage(env, "generate_dataset", "--articles", str(args.articles))
     # COPY bypasses save(), as an import would: rank the related lists a save would have
     # stored (the newest RANKED; older ones are ranked live when opened, as after an upgrade).
-    manage(env, "rank_related", "--limit", str(RANKED))
+    manage(env, "rank_related", "--newest", str(RANKED))
     manage(env, "collectstatic", "--noinput", "-v0")
     targets = json.loads(manage(env, "shell", "-c", PICK_TARGETS, capture=True).splitlines()[-1])
     timing = ADMIN_TIMING.replace("WORD", json.dumps(targets["word"]))

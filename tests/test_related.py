@@ -254,6 +254,21 @@ def test_the_page_reads_its_remembered_list_in_one_query(
         assert len(shown_related(client, article)) == 6
 
 
+def test_rank_related_newest_ranks_only_the_newest_and_then_has_nothing_left(make_article):
+    oldest = make_article(tags=["الحسكة"], published_at=ago(days=3))
+    older = make_article(tags=["الحسكة"], published_at=ago(days=2))
+    newer = make_article(tags=["الحسكة"], published_at=ago(days=1))
+    Article.objects.filter(pk=newer.pk).update(suggested_ids=[older.pk])  # already ranked
+    out = StringIO()
+    call_command("rank_related", "--newest", "2", stdout=out)
+    assert "1 articles ranked" in out.getvalue()
+    assert Article.objects.get(pk=older.pk).suggested_ids == [newer.pk, oldest.pk]
+    assert Article.objects.get(pk=oldest.pk).suggested_ids is None
+    out = StringIO()
+    call_command("rank_related", "--newest", "2", stdout=out)
+    assert "0 articles ranked" in out.getvalue()
+
+
 def test_rank_related_fills_missing_lists_newest_first(make_article):
     older = make_article(tags=["الحسكة"], published_at=ago(days=2))
     newer = make_article(tags=["الحسكة"], published_at=ago(days=1))

@@ -19,10 +19,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="rank every article again")
         parser.add_argument("--limit", type=int, help="stop after this many articles")
+        parser.add_argument(
+            "--newest", type=int, help="only among the newest N articles (run again: none left)"
+        )
 
-    def handle(self, *args, all, limit, **options):
+    def handle(self, *args, all, limit, newest, **options):
         started = time.monotonic()
         articles = Article.objects.order_by("-published_at", "-id")
+        if newest is not None:
+            articles = articles.filter(pk__in=articles.values("pk")[:newest])
         if not all:
             articles = articles.filter(suggested_ids__isnull=True)
         ids = list(articles.values_list("pk", flat=True)[:limit])
