@@ -3,7 +3,8 @@
 from datetime import timedelta
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.body import insert_read_also
@@ -252,6 +253,12 @@ def test_the_page_reads_its_remembered_list_in_one_query(
     # chrome's two lists.
     with django_assert_max_num_queries(6):
         assert len(shown_related(client, article)) == 6
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "1.5"])
+def test_rank_related_refuses_a_count_that_is_not_a_whole_number(db, value):
+    with pytest.raises(CommandError, match="not a whole number of articles"):
+        call_command("rank_related", "--newest", value, stdout=StringIO())
 
 
 def test_rank_related_newest_ranks_only_the_newest_and_then_has_nothing_left(make_article):

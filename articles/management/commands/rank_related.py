@@ -1,3 +1,4 @@
+import argparse
 import time
 
 from django.core.management.base import BaseCommand
@@ -9,6 +10,13 @@ from articles.related import remember_related
 BATCH = 500
 
 
+def count(text):
+    """A whole number of articles, 0 or more; anything else is refused with a clear message."""
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"not a whole number of articles: {text!r}")
+    return int(text)
+
+
 class Command(BaseCommand):
     help = (
         "Ranks and stores the «مقالات ذات صلة» list of articles that have none (saved before "
@@ -18,9 +26,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="rank every article again")
-        parser.add_argument("--limit", type=int, help="stop after this many articles")
+        parser.add_argument("--limit", type=count, help="stop after this many articles")
         parser.add_argument(
-            "--newest", type=int, help="only among the newest N articles (run again: none left)"
+            "--newest", type=count, help="only among the newest N articles (run again: none left)"
         )
 
     def handle(self, *args, all, limit, newest, **options):
