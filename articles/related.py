@@ -167,11 +167,17 @@ _pending = threading.local()
 def suggested(article, limit=SHOWN):
     """The block as public pages show it: the remembered list through the visibility rule
     (a retracted or expired story drops out at once, a scheduled one appears at its time),
-    in one query. An article not ranked since lists were remembered is ranked live."""
+    in one query. Only the first `limit` are read (reading all REMEMBERED built twice the
+    model instances a page shows); the rest are read, in a second query, only when some of
+    those are no longer public. An article not ranked since lists were remembered is ranked
+    live."""
     if article.suggested_ids is None:
         return related_articles(article, limit)
-    cards = Article.objects.published().cards().order_by().in_bulk(article.suggested_ids)
-    return [cards[pk] for pk in article.suggested_ids if pk in cards][:limit]
+    cards = Article.objects.published().cards().order_by()
+    found = cards.in_bulk(article.suggested_ids[:limit])
+    if len(found) < limit:
+        found |= cards.in_bulk(article.suggested_ids[limit:])
+    return [found[pk] for pk in article.suggested_ids if pk in found][:limit]
 
 
 def remember_related(pks, neighbours=True):

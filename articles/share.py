@@ -8,13 +8,13 @@ the view selects and prefetches them, so nothing here queries the database.
 import json
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from images.models import media_url
 from newsroom.absolute_urls import absolute_url
 
 # The characters json_script escapes, so that no string can close the <script> element.
@@ -39,7 +39,7 @@ def share_image(image):
     social = (getattr(image, "renditions", None) or {}).get("social")
     if social:
         name, width, height = social
-        return absolute_url(default_storage.url(name)), width, height, image.alt_text
+        return absolute_url(media_url(name)), width, height, image.alt_text
     return absolute_url(image.file.url), image.width, image.height, image.alt_text
 
 

@@ -3,10 +3,11 @@ import operator
 import re
 import uuid
 from functools import partial, reduce
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -29,6 +30,16 @@ def image_path(instance, filename):
     return timezone.now().strftime(f"images/%Y/%m/{uuid.uuid4().hex}.{ext}")
 
 
+def media_url(name):
+    """default_storage.url(name). For local storage without urljoin(), which was a tenth of
+    an article page's render: a page builds some fifty of these URLs. Our names are made by
+    image_path() and the rendition maker (ASCII, relative), quoted as filepath_to_uri does."""
+    storage = storages["default"]
+    if type(storage) is FileSystemStorage:
+        return storage.base_url + quote(name, safe="/~!*()'")
+    return storage.url(name)
+
+
 class Picture:
     """What the `{% picture %}` tag (articles/templatetags/newsroom.py) needs for one set of
     renditions."""
@@ -37,7 +48,7 @@ class Picture:
         record = image.renditions or {}
         entries = record.get(kind) or {}
         fallback = record.get("fallback")
-        url = default_storage.url
+        url = media_url
         self.sources = [
             (rendition_maker.MIME_TYPES[ext], srcset(entries[ext], url))
             for ext in rendition_maker.MODERN_FORMATS
@@ -204,13 +215,13 @@ class Image(models.Model):
     @property
     def social_url(self):
         social = (self.renditions or {}).get("social")
-        return default_storage.url(social[0]) if social else self.file.url
+        return media_url(social[0]) if social else self.file.url
 
     @property
     def thumbnail_url(self):
         widths = (self.renditions or {}).get("card", {})
         fallback = widths.get((self.renditions or {}).get("fallback"))
-        return default_storage.url(fallback[0][0]) if fallback else self.file.url
+        return media_url(fallback[0][0]) if fallback else self.file.url
 
 
 def build_renditions(pk):

@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -21,6 +21,7 @@ from PIL import ImageDraw
 
 from images import renditions
 from images.models import Image
+from images.models import media_url as media_url_of
 from images.validation import MAX_SIDE
 
 from .test_sanitize import Elements
@@ -347,6 +348,17 @@ def test_picture_tag_renders_sources_srcset_sizes_dimensions_and_lazy_loading(
     assert 'fetchpriority="high"' in eager and "loading=" not in eager
     assert 'sizes="100vw"' in eager and 'sizes=""' not in eager
     assert "/card-" in card
+
+
+@pytest.mark.parametrize("media_url", ["/media/", "https://media.example.net/m/"])
+def test_media_urls_are_the_storage_urls(settings, media_url):
+    settings.MEDIA_URL = media_url
+    names = ["renditions/2026/11/" + "a" * 32 + "/w640.webp", "images/x y/ص(1)~!*'.jpg"]
+    assert [media_url_of(n) for n in names] == [default_storage.url(n) for n in names]
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    }
+    assert media_url_of(names[1]) == storages["default"].url(names[1])
 
 
 def test_an_image_in_use_cannot_be_deleted_and_the_admin_says_where(

@@ -1,10 +1,13 @@
 """«مقالات ذات صلة»: picks, shared tags (rare ones first), section, recency; one query."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.body import insert_read_also
@@ -175,6 +178,28 @@ def test_a_retracted_story_leaves_remembered_lists_at_once(client, make_article,
     # No signal, no ranking: the page's own read-back drops it.
     Article.objects.filter(pk=retracted.pk).update(status=Article.Status.UNPUBLISHED)
     assert shown_related(client, article) == [kept.headline]
+
+
+def test_a_page_reads_only_the_cards_it_shows_unless_one_has_gone(client, make_article):
+    article = make_article()
+    others = [make_article(published_at=ago(hours=n)) for n in range(1, 9)]
+    Article.objects.filter(pk=article.pk).update(suggested_ids=[a.pk for a in others])
+
+    def card_queries():
+        with CaptureQueriesContext(connection) as queries:
+            shown = shown_related(client, article)
+        return shown, [q["sql"] for q in queries if '"articles_article"."id" IN (' in q["sql"]]
+
+    shown, reads = card_queries()
+    assert shown == [a.headline for a in others[:6]]
+    assert [re.findall(r"\d+", sql.rsplit("IN (", 1)[1]) for sql in reads] == [
+        [str(a.pk) for a in others[:6]]
+    ]
+    # One of the six retracted: the seventh takes the last place, read by a second query.
+    Article.objects.filter(pk=others[2].pk).update(status=Article.Status.UNPUBLISHED)
+    shown, reads = card_queries()
+    assert shown == [a.headline for a in others[:2] + others[3:7]]
+    assert len(reads) == 2
 
 
 def test_a_scheduled_story_joins_remembered_lists_at_its_time(
