@@ -17,17 +17,22 @@ def breaking_strip():
     )
 
 
+def nav_sections(request):
+    """The navigation's sections, read once per request (the home page's blocks use them)."""
+    if not hasattr(request, "nav_sections"):
+        request.nav_sections = remember("nav-sections", navigation_sections)
+    return request.nav_sections
+
+
 def chrome(request):
     """What every reader page's header and footer show: navigation sections and the breaking
-    strip. Lazy, so a page that does not show them (the admin) never queries; a view that
-    already holds the sections passes its own `nav_sections`, which wins. Both are the same
-    on every page, so they are remembered under the page cache's content generation (and
-    never past the next scheduled change, such as a breaking strip's end): after a change,
-    the first page rendered reads them and the others reuse them."""
+    strip. Lazy, so a page that does not show them never queries. Both are the same on every
+    page, so they are remembered under the page cache's content generation (and never past
+    the next scheduled change, such as a breaking strip's end): after a change, the first
+    page rendered reads them and the others reuse them. The section the navigation marks as
+    current is the view's `current_section_id` (article and section pages)."""
     return {
-        "nav_sections": SimpleLazyObject(lambda: remember("nav-sections", navigation_sections)),
+        "nav_sections": SimpleLazyObject(lambda: nav_sections(request)),
         "breaking": SimpleLazyObject(lambda: remember("breaking-strip", breaking_strip)),
         "today": timezone.now(),
-        # The section the navigation marks as current; article and section pages set it.
-        "current_section_id": None,
     }

@@ -6,8 +6,8 @@ import reversion
 from django.conf import settings
 from django.core import signing
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models import Aggregate, F, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import JSONArray, Now
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -79,6 +79,37 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Cards, newest first, in a fixed number of queries however many articles."""
         return self.cards().order_by("-published_at", "-id")
+
+    def with_credits(self):
+        """Each article's authors and tags in its own row, as JSON arrays: `author_rows`
+        ([through id, username, first name, last name]) and `tag_rows` ([name, slug]). An
+        article page reads them so, not with two prefetch queries (1.3 ms of a render)."""
+        authors = Article.authors.through.objects.filter(article=OuterRef("pk"))
+        tags = ArticleTag.objects.filter(content_object=OuterRef("pk"))
+        return self.annotate(
+            author_rows=rows_of(
+                authors, "article", F("id"), "user__username", "user__first_name", "user__last_name"
+            ),
+            tag_rows=rows_of(tags, "content_object", "tag__name", "tag__slug"),
+        )
+
+
+class JSONList(Aggregate):
+    """The rows of a group as one JSON array (jsonb on PostgreSQL: its json type would reach
+    JSONField already decoded)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def rows_of(queryset, key, *fields):
+    """A subquery giving `fields` of the rows of `queryset` (filtered on the outer row by
+    `key`) as a JSON array of arrays; NULL when there are none."""
+    rows = JSONList(JSONArray(*fields))
+    return Subquery(queryset.order_by().values(key).annotate(rows=rows).values("rows"))
 
 
 class ArticleTag(TaggedItemBase):

@@ -1,8 +1,8 @@
 """What an article page tells search engines and social networks: canonical URL, Open Graph,
 Twitter card and JSON-LD (NewsArticle, BreadcrumbList). Everything is absolute from SITE_URL.
 
-Reads `article.section`, `article.lead_image`, `article.authors.all()` and `article.tags.all()`:
-the view selects and prefetches them, so nothing here queries the database.
+Reads `article.section` and `article.lead_image` (selected with the article) and the authors
+and tags the view read with it, so nothing here queries the database.
 """
 
 import json
@@ -48,13 +48,14 @@ def modified_at(article):
     return max(article.published_at, article.content_updated_at or article.published_at)
 
 
-def share_data(article):
+def share_data(article, credits, tag_links):
+    """`credits` and `tag_links`: the article page's authors and tags (articles.views)."""
     url = absolute_url(article.get_absolute_url())
     image = share_image(article.lead_image) if article.lead_image else None
-    authors = [user.get_full_name() or user.username for user in article.authors.all()]
+    authors = [credit.name for credit in credits]
     if not authors and article.byline:
         authors = [article.byline]
-    tags = [tag.name for tag in article.tags.all()]
+    tags = [tag.name for tag in tag_links]
     return {
         "url": url,
         "description": article.summary or " ".join(article.body_text.split()[:40]),

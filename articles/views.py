@@ -1,9 +1,11 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Subquery, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Subquery, When
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -13,11 +15,13 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from newsroom.absolute_urls import absolute_url
+from newsroom.reverse_memo import object_url
 from sections.models import Section
 from tags.models import Tag
 
 from . import workflow
 from .body import insert_read_also
+from .context_processors import nav_sections
 from .links import resolve_article_links
 from .models import Article, Correction
 from .paginators import DeferredJoinPaginator
@@ -73,35 +77,50 @@ def home(request):
     top = [a for a in featured if a != lead][:TOP_STORIES]
     shown = {a.pk for a in [lead, *top] if a}
     latest = [a for a in latest if a.pk not in shown][:LATEST]
-    sections = list(Section.objects.filter(in_navigation=True))
-    blocks = section_blocks(sections, shown)
+    blocks = section_blocks(nav_sections(request), shown)
     context = {"lead": lead, "top": top, "latest": latest, "blocks": blocks}
-    return render(request, "articles/home.html", context | {"nav_sections": sections})
+    return render(request, "articles/home.html", context)
+
+
+class Credit(NamedTuple):
+    """An author as an article page shows one."""
+
+    username: str
+    name: str
+
+
+class TagLink(NamedTuple):
+    name: str
+    url: str
 
 
 def article_page(articles, pk):
-    """(article, corrections) for an article page: the row with its section and lead image,
-    its authors and tags prefetched, and its corrections read only when an EXISTS in the
-    same query says it has any (most articles never do; the third prefetch was a query on
-    every render)."""
-    authors = get_user_model().objects.only("username", "first_name", "last_name")
+    """(article, context) for an article page, in one query: the row with its section and
+    lead image, its authors (in the order they were added) and tags (by name) from the same
+    row, and its corrections read only when an EXISTS in that query says it has any (most
+    articles never do)."""
     articles = (
         articles.select_related("section", "lead_image")
-        .prefetch_related(Prefetch("authors", authors), "tags")
+        .with_credits()
         .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
     )
     article = get_object_or_404(articles, pk=pk)
+    authors = [
+        Credit(username, f"{first} {last}".strip() or username)
+        for _, username, first, last in sorted(article.author_rows or [])
+    ]
+    tags = [TagLink(name, object_url("tag", slug)) for name, slug in sorted(article.tag_rows or [])]
     corrections = list(article.public_corrections.all()) if article.has_corrections else []
-    return article, corrections
+    return article, {"authors": authors, "tags": tags, "corrections": corrections}
 
 
 def article_detail(request, pk, slug=None):
-    article, corrections = article_page(Article.objects.published(), pk)
+    article, context = article_page(Article.objects.published(), pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
     related = suggested(article)
     body = insert_read_also(resolve_article_links(article.body), related)
-    context = {"article": article, "body": body, "related": related, "corrections": corrections}
+    context |= {"article": article, "body": body, "related": related}
     context["current_section_id"] = article.section_id
     return render(request, "articles/article_detail.html", context)
 
@@ -191,7 +210,7 @@ def article_preview(request, token):
     (Article.preview_token). Staff who may see the article in the admin get any state;
     for others a retracted article is gone and a live one redirects to its public URL."""
     pk = Article.pk_from_preview_token(token)
-    article, corrections = article_page(Article.objects.all(), pk or 0)
+    article, context = article_page(Article.objects.all(), pk or 0)
     try:
         article.check_preview_token(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
     except signing.SignatureExpired:
@@ -208,8 +227,8 @@ def article_preview(request, token):
     article.published_at = article.published_at or timezone.now()
     related = related_articles(article)
     body = insert_read_also(article.body, related)
-    context = {"article": article, "body": body, "related": related, "corrections": corrections}
-    context |= {"preview": True, "current_section_id": article.section_id}
+    context |= {"article": article, "body": body, "related": related, "preview": True}
+    context["current_section_id"] = article.section_id
     return private_noindex(render(request, "articles/article_preview.html", context))
 
 

@@ -41,7 +41,7 @@ def media_url(name):
 
 
 class Picture:
-    """What the `{% picture %}` tag (articles/templatetags/newsroom.py) needs for one set of
+    """What `picture()` (articles/presentation.py) needs for one set of
     renditions."""
 
     def __init__(self, image, kind):

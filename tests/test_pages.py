@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from articles import views
 from articles.models import Article, ArticleQuerySet, Correction
+from articles.presentation import MONTHS
 from articles.related import linked_article_ids
-from articles.templatetags.newsroom import MONTHS
 from sections.models import Section
+from tags.models import Tag
 
 from .dom import parse_html
 from .test_demo import SEED_HEADLINE
@@ -211,6 +212,48 @@ def test_an_article_page_reads_its_corrections_only_when_it_has_some(client, mak
     notes = doc.one("aside", cls="corrections").find_all("li")
     assert [" ".join(li.text.split()[-2:]) for li in notes] == ["تصحيح الأول", "تصحيح الثاني"]
     assert with_corrections == without + 1
+
+
+def test_authors_and_tags_come_with_the_article_row_in_a_stable_order(
+    client, make_article, make_user, committed
+):
+    with committed():  # related lists ranked and stored, as saves do: one query each page
+        bare = make_article()
+        credited = make_article(tags=["نفط", "الحسكة", "سجن غويران"])
+    later, first = make_user("zaid", first_name="زيد"), make_user("amal", last_name="حسن")
+    credited.authors.add(later)
+    credited.authors.add(first)
+    credited.authors.add(make_user("noname"))
+
+    def render(article):
+        with CaptureQueriesContext(connection) as queries:
+            doc = page(client, article.get_absolute_url() + "?nocache=1")
+        return doc, [q["sql"] for q in queries]
+
+    doc, bare_queries = render(bare)
+    assert not doc.find_all("p", cls="authors") and not doc.find_all("nav", cls="tags")
+    doc, credited_queries = render(credited)
+    assert len(credited_queries) == len(bare_queries)
+    # Read in the article's own query, not by queries of their own.
+    for table in ("auth_user", "tags_tag"):
+        reads = [sql for sql in credited_queries if f'"{table}"' in sql]
+        assert len(reads) == 1 and '"articles_article"."body"' in reads[0]
+    authors = doc.one("p", cls="authors").find_all("a")
+    # In the order they were added; a name when the account has one, else the username.
+    assert [a.clean_text for a in authors] == ["زيد", "حسن", "noname"]
+    assert [a.attrs["href"] for a in authors] == [
+        reverse("author", args=[u]) for u in ("zaid", "amal", "noname")
+    ]
+    tags = doc.one("nav", cls="tags").find_all("a")
+    assert [a.clean_text for a in tags] == sorted(["نفط", "الحسكة", "سجن غويران"])
+    assert [a.attrs["href"] for a in tags] == [
+        Tag.objects.get(name=a.clean_text).get_absolute_url() for a in tags
+    ]
+    assert all(client.get(a.attrs["href"]).status_code == 200 for a in tags)
+    meta = [
+        m.attrs["content"] for m in doc.find_all("meta") if m.attrs.get("property") == "article:tag"
+    ]
+    assert meta == [a.clean_text for a in tags]
 
 
 def test_navigation_marks_the_page_s_own_section_as_current(client, make_section, make_article):

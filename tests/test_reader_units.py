@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles import views
 from articles.body import insert_read_also
-from articles.templatetags.newsroom import arabic_date
+from articles.presentation import arabic_date
 
 from .dom import parse_html
 from .test_leaks import non_public_states

@@ -1,14 +1,11 @@
-"""Template filters and tags for reader pages: Arabic dates, share links, pictures. No
-database access."""
+"""What reader pages' templates call (registered in newsroom/jinja2.py): Arabic dates, share
+links, pictures. No database access."""
 
 from urllib.parse import quote
 
-from django import template
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-
-register = template.Library()
 
 # The Levantine month names a Syrian newsroom's readers use; Western digits throughout.
 MONTHS = (
@@ -28,7 +25,6 @@ MONTHS = (
 WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
 
 
-@register.filter
 def arabic_date(value, style="datetime"):
     """`value` in the newsroom's time zone: "25 تشرين الثاني 2026، 14:05".
 
@@ -51,13 +47,11 @@ def arabic_date(value, style="datetime"):
     return f"{date}، {value:%H:%M}"
 
 
-@register.filter
 def iso_datetime(value):
     """Machine-readable time for <time datetime>, with its UTC offset."""
     return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
 
 
-@register.simple_tag
 def share_links(article):
     """(label, css name, URL) for each share target: plain links, no third-party script."""
     url = quote(f"{settings.SITE_URL}{article.get_absolute_url()}", safe="")
@@ -70,7 +64,6 @@ def share_links(article):
     ]
 
 
-@register.simple_tag
 def picture(image, sizes="100vw", eager=False, crop=None):
     """A library image as a responsive <picture>: AVIF and WebP sources, the JPEG (or PNG)
     fallback with its srcset, and its dimensions; `eager` for the first image on a page
