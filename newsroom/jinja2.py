@@ -4,18 +4,30 @@ that misses the cache is rendered while a reader waits: the article page's templ
 (pictures, share data; bench/RESULTS.md). The admin, sitemaps and robots.txt keep Django's
 templates (templates/)."""
 
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import linebreaksbr, truncatechars, urlencode
-from django.templatetags.static import static
-from django.urls import reverse
+from django.templatetags.static import static as django_static
 from django.utils import timezone
 from jinja2 import Environment, Undefined
 
 from articles.presentation import arabic_date, iso_datetime, picture, share_links
 from articles.share import share_data
+from newsroom.reverse_memo import object_url
 
 
-def url(name, *args):
-    return reverse(name, args=args)
+@lru_cache(maxsize=1024)
+def static(path):
+    """The static file's (hashed) URL, remembered: a page asks for the same five on every
+    render, and each was a manifest lookup."""
+    return django_static(path)
+
+
+@receiver(setting_changed)
+def forget_static_urls(**kwargs):
+    static.cache_clear()
 
 
 def isoformat(value):
@@ -29,7 +41,11 @@ def environment(**options):
     options.pop("autoescape", None)
     env = Environment(autoescape=True, **options | {"undefined": Undefined})
     env.globals.update(
-        url=url, static=static, picture=picture, share_links=share_links, share_data=share_data
+        url=object_url,
+        static=static,
+        picture=picture,
+        share_links=share_links,
+        share_data=share_data,
     )
     env.filters.update(
         arabic_date=arabic_date,

@@ -1,4 +1,5 @@
-"""`reverse()` remembered for the site's own object URLs.
+"""`reverse()` remembered for the site's own URLs (models' `get_absolute_url()` and the reader
+templates' `url()`).
 
 A page shows each section link twice and dozens of article links; Django's `reverse()`
 re-quotes the Arabic slug every time (a quarter of an article page's template time). A URL
