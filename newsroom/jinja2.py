@@ -1,6 +1,6 @@
 """The Jinja2 environment of reader pages (jinja2/). Reader pages are Jinja2 because a page
 that misses the cache is rendered while a reader waits: the article page's template took
-3.4 ms in Django's template language and 1.9 ms here, most of it now our own Python
+3.4 ms in Django's template language and 1.6 ms here, most of it now our own Python
 (pictures, share data; bench/RESULTS.md). The admin, sitemaps and robots.txt keep Django's
 templates (templates/)."""
 
