@@ -40,7 +40,7 @@ def search_fields(article):
     return " ".join(search_words(article.headline)), " ".join(search_words(rest))
 
 
-# What a card shows (includes/article_card.html, the home page's latest list, «اقرأ أيضاً»).
+# What a card shows (jinja2/includes/article_card.html, the home page's latest list, «اقرأ أيضاً»).
 CARD_FIELDS = (
     "headline",
     "slug",
