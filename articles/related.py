@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Ln
 
+from newsroom.compiled_queries import Compiled
 from newsroom.db_router import reading_primary
 
 from .models import Article, ArticleTag
@@ -164,8 +165,8 @@ def related_articles(article, limit=SHOWN, exclude_ids=(), among=None):
 _pending = threading.local()
 
 
-# Built once (building it cost a fifth of the block); in_bulk() adds the ids.
-PUBLIC_CARDS = Article.objects.published().cards().order_by()
+# Built and compiled once (building it cost a fifth of the block, compiling another third).
+PUBLIC_CARDS = Compiled(Article.objects.published().cards().order_by(), "pk__in")
 
 
 def suggested(article, limit=SHOWN):
@@ -177,9 +178,9 @@ def suggested(article, limit=SHOWN):
     live."""
     if article.suggested_ids is None:
         return related_articles(article, limit)
-    found = PUBLIC_CARDS.in_bulk(article.suggested_ids[:limit])
+    found = {card.pk: card for card in PUBLIC_CARDS(article.suggested_ids[:limit])}
     if len(found) < limit:
-        found |= PUBLIC_CARDS.in_bulk(article.suggested_ids[limit:])
+        found |= {card.pk: card for card in PUBLIC_CARDS(article.suggested_ids[limit:])}
     return [found[pk] for pk in article.suggested_ids if pk in found][:limit]
 
 
