@@ -112,6 +112,14 @@ def current_generation(cache):
     return generation
 
 
+def known_generation(cache):
+    """The generation as this process knows it, without a round trip, when the cache keeps
+    it current (Redis: a bump is announced to every process, newsroom/redis_cache.py);
+    None when it does not, or while that copy is not known to be current."""
+    watched = getattr(cache, "watched", None)
+    return watched(GENERATION_KEY) if watched is not None else None
+
+
 def bump_generation():
     """Make every cached page stale. Called after commit; if the cache is unreachable the
     bump is retried by this process's next request (pages also expire on their own within
@@ -120,6 +128,9 @@ def bump_generation():
     cache = page_cache()
 
     def bump():
+        if hasattr(cache, "bump"):  # Redis: incremented and announced in one step
+            cache.bump(GENERATION_KEY, time.time_ns())
+            return True
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:  # missing: a fresh clock-based generation is newer than any old one
@@ -201,7 +212,10 @@ def request_generation(cache):
     if seen is None:  # outside a request: management commands, the shell
         return _safe(lambda: current_generation(cache))
     if "generation" not in seen:
-        seen["generation"] = _safe(lambda: current_generation(cache))
+        known = _safe(lambda: known_generation(cache))
+        seen["generation"] = (
+            known if known is not None else _safe(lambda: current_generation(cache))
+        )
     return seen["generation"]
 
 
@@ -290,13 +304,24 @@ class PageCacheMiddleware:
     def lookup(self, request, cache):
         """The current generation, the page's key under it and the cached page if any.
 
-        A hit costs one round trip. When this process holds the page under the generation it
-        saw last, only the generation is read (a few bytes); otherwise the generation and the
-        page stored under that last generation are read together (one MGET, a consistent
-        snapshot). Only when the generation has moved is the page read again under the new
-        one."""
+        When the process knows the generation (Redis announces every bump) and holds the
+        page, a hit costs no round trip at all. Otherwise a hit costs one: when this process
+        holds the page under the generation it saw last, only the generation is read (a few
+        bytes); else the generation and the page stored under that last generation are read
+        together (one MGET, a consistent snapshot). Only when the generation has moved is
+        the page read again under the new one."""
         global _last_generation
         digest = self.digest(request)
+        generation = known_generation(cache)
+        if generation is not None:
+            _request_generation.get()["generation"] = generation
+            key = f"pagecache:{generation}:{digest}"
+            entry = recent_pages.get(key)
+            if entry is None:
+                entry = cache.get(key)
+                if entry is not None:
+                    recent_pages.put(key, entry)
+            return generation, key, entry
         guess = f"pagecache:{_last_generation}:{digest}"
         held = recent_pages.get(guess)
         if held is not None:
