@@ -73,6 +73,7 @@ class Watch:
         self.heartbeat = heartbeat
         self.pid = os.getpid()
         self.state = (None, 0.0)  # (value, when confirmed), replaced whole: no lock needed
+        self.pubsub = None
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.run, name=f"watch {key}", daemon=True)
 
@@ -102,7 +103,7 @@ class Watch:
 
     def run(self):
         while not self.stopped.is_set():
-            pubsub = self.client.pubsub()
+            pubsub = self.pubsub = self.client.pubsub()
             try:
                 pubsub.subscribe(channel_of(self.key))
                 # Read only once Redis confirmed the subscription, so that no bump falls
@@ -113,9 +114,12 @@ class Watch:
                 self.read()
                 while not self.stopped.is_set():
                     message = pubsub.get_message(timeout=min(self.heartbeat, 1.0))
-                    if message is not None and message["type"] == "message":
+                    kind = message and message["type"]
+                    if kind == "message":
                         self.heard(int(message["data"]))
-                    elif time.monotonic() - self.state[1] >= self.heartbeat:
+                    elif kind == "subscribe" or time.monotonic() - self.state[1] >= self.heartbeat:
+                        # Also when redis-py has reconnected and subscribed again by itself:
+                        # what was announced in between was never heard.
                         self.read()
             except Exception:  # Redis down or restarted: untrusted until subscribed again
                 if self.state[0] is not None:

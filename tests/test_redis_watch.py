@@ -202,3 +202,20 @@ def test_the_site_keeps_serving_when_the_watched_redis_is_down(
         article.headline = "تعديل أثناء تعطل Redis"
         article.save()
     assert "تعديل أثناء تعطل Redis" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_bump_made_while_the_subscription_reconnects_is_not_missed(redis_page_cache):
+    cache = redis_page_cache()
+    start = pagecache.current_generation(cache)
+    direct = redis.Redis(*REDIS, db=DB)
+    # Heartbeats a minute apart: only the announcement or the read after resubscribing can
+    # bring the new value.
+    watch = Watch(direct, raw_key(cache), heartbeat=60).start()
+    try:
+        assert settle(lambda: watch.current() == start)
+        host, port = watch.pubsub.connection._sock.getsockname()
+        direct.client_kill(f"{host}:{port}")  # redis-py reconnects and subscribes again
+        bumped = bump_from_another_process(cache)
+        assert settle(lambda: watch.current() == bumped, seconds=3)
+    finally:
+        watch.stop()
