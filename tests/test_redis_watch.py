@@ -6,6 +6,7 @@ last bump another process announced."""
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -72,6 +73,19 @@ def bump_from_another_process(cache):
     return int(redis.Redis(*REDIS, db=DB).eval(BUMP, 1, key, time.time_ns(), channel_of(key)))
 
 
+@contextmanager
+def watching(cache, heartbeat):
+    """(watch, generation): a watch of the generation such as another worker process holds,
+    once it knows the current value."""
+    start = pagecache.current_generation(cache)
+    watch = Watch(redis.Redis(*REDIS, db=DB), raw_key(cache), heartbeat=heartbeat).start()
+    try:
+        assert settle(lambda: watch.current() == start)
+        yield watch, start
+    finally:
+        watch.stop()
+
+
 def commands_sent(test):
     """How many commands this thread sends to Redis while running test()."""
     sent = []
@@ -104,19 +118,13 @@ def test_a_bump_creates_a_missing_generation_from_the_clock_and_keeps_every_digi
 
 def test_a_watch_hears_another_process_bump_at_once_without_reading(redis_page_cache):
     cache = redis_page_cache()
-    start = pagecache.current_generation(cache)
-    client = redis.Redis(*REDIS, db=DB)
     # A heartbeat of a minute: only the announcement can tell this watch of the bump.
-    watch = Watch(client, raw_key(cache), heartbeat=60).start()
-    try:
-        assert settle(lambda: watch.current() == start)
+    with watching(cache, heartbeat=60) as (watch, start):
         bumped_at = time.monotonic()
         bumped = bump_from_another_process(cache)
         assert settle(lambda: watch.current() == bumped, seconds=2)
         assert time.monotonic() - bumped_at < 0.5
         assert bumped == start + 1
-    finally:
-        watch.stop()
 
 
 def test_a_hit_asks_redis_nothing_once_the_process_watches_the_generation(
@@ -179,16 +187,10 @@ def test_a_watch_that_loses_redis_is_distrusted_at_once_and_catches_up_when_it_r
 
 
 def test_a_watch_that_goes_quiet_is_distrusted_after_two_heartbeats(redis_page_cache):
-    cache = redis_page_cache()
-    pagecache.current_generation(cache)
-    watch = Watch(redis.Redis(*REDIS, db=DB), raw_key(cache), heartbeat=0.2).start()
-    try:
-        assert settle(lambda: watch.current() is not None)
+    with watching(redis_page_cache(), heartbeat=0.2) as (watch, _):
         watch.stop()  # as a thread stuck on a silent network would: nothing confirms it
         time.sleep(0.45)
         assert watch.current() is None
-    finally:
-        watch.stop()
 
 
 def test_the_site_keeps_serving_when_the_watched_redis_is_down(
@@ -206,16 +208,10 @@ def test_the_site_keeps_serving_when_the_watched_redis_is_down(
 
 def test_a_bump_made_while_the_subscription_reconnects_is_not_missed(redis_page_cache):
     cache = redis_page_cache()
-    start = pagecache.current_generation(cache)
-    direct = redis.Redis(*REDIS, db=DB)
     # Heartbeats a minute apart: only the announcement or the read after resubscribing can
     # bring the new value.
-    watch = Watch(direct, raw_key(cache), heartbeat=60).start()
-    try:
-        assert settle(lambda: watch.current() == start)
+    with watching(cache, heartbeat=60) as (watch, _):
         host, port = watch.pubsub.connection._sock.getsockname()
-        direct.client_kill(f"{host}:{port}")  # redis-py reconnects and subscribes again
+        redis.Redis(*REDIS, db=DB).client_kill(f"{host}:{port}")  # redis-py resubscribes
         bumped = bump_from_another_process(cache)
         assert settle(lambda: watch.current() == bumped, seconds=3)
-    finally:
-        watch.stop()
