@@ -118,6 +118,7 @@ print(json.dumps({
     "tag": f"/tags/{tag.slug}/",
     "author": f"/authors/{author.username}/" if author else "/authors/none/",
     "word": article.headline.split()[0],
+    "articles": Article.objects.count(),
 }))
 """
 
@@ -387,7 +388,10 @@ def main():
 
     load_avg = os.getloadavg()
     print()
-    print(f"## {args.articles:,} articles, {load.__name__}, {time.strftime('%Y-%m-%d %H:%M')}")
+    # The database's own count: --articles only says how many to generate when fewer exist.
+    print(
+        f"## {targets['articles']:,} articles, {load.__name__}, {time.strftime('%Y-%m-%d %H:%M')}"
+    )
     print(
         f"gunicorn gthread {args.workers} workers x {args.threads} threads; "
         f"{args.connections} connections x {args.duration}s per row; load avg {load_avg[0]:.1f}"
