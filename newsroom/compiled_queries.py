@@ -25,8 +25,8 @@ from django.db import connections
 from django.db.models import IntegerField
 from django.db.models.query import get_related_populators
 
-# Values no row holds, to find where the looked-up values sit among the compiled parameters.
-PROBES = (-7_318_402_211, -7_318_402_919)
+# A 64-bit column's top, for backends that give no range.
+TOP = 2**63 - 1
 
 
 class Plan(NamedTuple):
@@ -95,9 +95,12 @@ class Compiled:
         return objects
 
     def compile(self, db, count):
+        # Two runs of probe values, far apart and far from the small constants a queryset
+        # holds, within the column's range (an out-of-range value compiles to no SQL at all).
+        top = connections[db].ops.integer_field_range(self.field_type)[1] or TOP
         compiled = []
-        for probe in PROBES:
-            probes = [probe - n for n in range(count)]
+        for base in (top // 3 * 2 + 7_919, top // 3 + 7_919):
+            probes = [base - n for n in range(count)]
             queryset = self.queryset.filter(**{self.lookup: probes if self.many else probes[0]})
             compiler = queryset.query.get_compiler(using=db)
             sql, params = compiler.as_sql()

@@ -90,6 +90,15 @@ def test_a_lookup_whose_value_does_not_reach_the_sql_unchanged_is_refused(make_a
         Compiled(Article.objects.all(), "pk__startswith")(article.pk)
 
 
+def test_a_lookup_on_a_32_bit_integer_column_compiles(make_article):
+    """Probe values must fall within the column's range: one outside compiles to no SQL."""
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(version=7)
+    by_version = Compiled(Article.objects.order_by(), "version")
+    assert by_version(7) == [article]
+    assert by_version(-1) == []  # below a positive column's range: matches nothing
+
+
 def test_a_lookup_on_a_column_that_is_not_an_integer_is_refused(db):
     with pytest.raises(TypeError, match="headline"):
         Compiled(Article.objects.all(), "headline")
