@@ -8,12 +8,12 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import search
+        from .cache_policy import register_with_page_cache
         from .models import Article
-        from .pagecache import connect_invalidation
         from .related import connect_ranking
         from .roles import ensure_groups
 
-        connect_invalidation()
+        register_with_page_cache()
         # After the page cache's receivers: a list ranked after commit bumps the generation
         # again if it changed, so no page is cached with the list from before the save.
         connect_ranking()

@@ -1,10 +1,10 @@
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from pagecache.generation import remember
 from sections.models import Section
 
 from .models import Article
-from .pagecache import remember
 
 
 def navigation_sections():

@@ -15,12 +15,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
-from newsroom.absolute_urls import absolute_url
+from core.absolute_urls import absolute_url
 from sections.models import Section
 from tags.models import Tag
 
 from .models import Article
 
+# Items in each feed (the newest public articles).
+FEED_ITEMS = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 # Relative links and images in a body must point at the site once they are in a reader.
@@ -82,7 +84,7 @@ class LatestFeed(Feed):
         # Not for_listing(): feed items carry the body (description fallback, full content).
         items = self.articles(obj).select_related("section", "lead_image")
         items = items.prefetch_related("authors").order_by("-published_at", "-id")
-        return items[: settings.NEWSROOM_FEED_ITEMS]
+        return items[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.headline

@@ -14,14 +14,14 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from core.arabic import search_words, unique_slug
+from core.routing import object_url
 from images.models import Image
-from newsroom.arabic import search_words, unique_slug
-from newsroom.reverse_memo import object_url
 from sections.models import Section
 from tags.models import Tag
 
-from .editor import BODY_EXTENSIONS, BODY_MAX_LENGTH
-from .sanitize import sanitize_body
+from .body.editor import BODY_EXTENSIONS, BODY_MAX_LENGTH
+from .body.sanitize import sanitize_body
 
 # The fields search reads; a save limited to other fields leaves the search fields alone.
 SEARCHED_FIELDS = {"headline", "kicker", "summary", "body"}

@@ -2,12 +2,12 @@
 
 import hashlib
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from .pagecache import remember
+from pagecache.generation import remember
 
 
 class EstimatedCountPaginator(Paginator):
@@ -56,7 +56,7 @@ class DeferredJoinPaginator(Paginator):
             return super().count
         sql, params = self.object_list.query.sql_with_params()
         digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-        return remember(f"count:{digest}", lambda: Paginator.count.func(self))
+        return remember(f"count:{digest}", self.object_list.count)
 
     def page(self, number):
         if not isinstance(self.object_list, QuerySet):
@@ -68,4 +68,4 @@ class DeferredJoinPaginator(Paginator):
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -1,11 +1,10 @@
-"""What reader pages' templates call (registered in newsroom/jinja2.py): Arabic dates, share
-links, pictures. No database access."""
+"""What reader pages' templates call (registered in newsroom/jinja2.py): Arabic dates and
+share links. No database access. Pictures are the images app's (images/pictures.py)."""
 
 from urllib.parse import quote
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 # The Levantine month names a Syrian newsroom's readers use; Western digits throughout.
 MONTHS = (
@@ -62,30 +61,3 @@ def share_links(article):
         ("فيسبوك", "facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
         ("إكس", "x", f"https://x.com/intent/post?url={url}&text={text}"),
     ]
-
-
-def picture(image, sizes="100vw", eager=False, crop=None):
-    """A library image as a responsive <picture>: AVIF and WebP sources, the JPEG (or PNG)
-    fallback with its srcset, and its dimensions; `eager` for the first image on a page
-    (fetched first), lazy otherwise; crop "card" for the 16:9 crop around the focal point.
-    The renditions are read from the image's JSON record, never a query. Built in Python,
-    like Wagtail's {% image %}: as two template includes it took 0.13 ms a picture, most of
-    what a card costs, and a home page shows thirty."""
-    chosen = image.card_picture if crop == "card" else image.picture
-    sizes = sizes or "100vw"
-    sources = format_html_join(
-        "",
-        '<source type="{}" srcset="{}" sizes="{}">',
-        ((kind, srcset, sizes) for kind, srcset in chosen.sources),
-    )
-    srcset = format_html(' srcset="{}" sizes="{}"', chosen.srcset, sizes) if chosen.srcset else ""
-    loading = 'fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
-    return format_html(
-        '<picture>{}<img src="{}"{} width="{}" height="{}" alt="{}" ' + loading + "></picture>",
-        sources,
-        chosen.src,
-        srcset,
-        chosen.width,
-        chosen.height,
-        image.alt_text,
-    )

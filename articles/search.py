@@ -1,7 +1,7 @@
 """Arabic full-text search over published articles, on PostgreSQL and on SQLite.
 
 Both databases see the same words: `Article.save()` stores the headline and the rest of the
-text normalized by `newsroom.arabic.search_words` (tashkeel, tatweel, alef forms, ى, digits).
+text normalized by `core.arabic.search_words` (tashkeel, tatweel, alef forms, ى, digits).
 PostgreSQL stems them with its built-in `arabic` configuration into a GIN-indexed column;
 SQLite keeps an FTS5 table of the same words stemmed by snowballstemmer's Arabic stemmer,
 which is the same Snowball algorithm PostgreSQL uses. Queries are parsed here into words and
@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from newsroom.arabic import search_words
+from core.arabic import search_words
 
 from .models import Article, SearchEntry
 

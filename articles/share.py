@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.absolute_urls import absolute_url
 from images.models import media_url
-from newsroom.absolute_urls import absolute_url
 
 # The characters json_script escapes, so that no string can close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -1,21 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import views
-
-
-class UnicodeSlugConverter:
-    """Django's `slug` converter is ASCII-only; Arabic slugs need \\w."""
-
-    regex = r"[-\w]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(UnicodeSlugConverter, "uslug")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -6,24 +6,21 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Exists, OuterRef, Subquery, When
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from newsroom.absolute_urls import absolute_url
-from newsroom.compiled_queries import Compiled
-from newsroom.reverse_memo import object_url
+from core.absolute_urls import absolute_url
+from core.routing import object_url
 from sections.models import Section
 from tags.models import Tag
 
 from . import workflow
-from .body import insert_read_also
+from .body.links import resolve_article_links
+from .body.read_also import insert_read_also
 from .context_processors import nav_sections
-from .links import resolve_article_links
 from .models import Article, Correction
 from .paginators import DeferredJoinPaginator
 from .related import related_articles, suggested
@@ -97,25 +94,24 @@ class TagLink(NamedTuple):
 
 # An article page's row: the article (without its search text and review note, the bulk of
 # it, unused here) with its section and lead image, its authors and tags, and whether it has
-# corrections. Built and compiled once: each took longer than running the query.
+# corrections. Built once (building it took longer than running the query); each page
+# filters a clone by id.
 PAGE_ROWS = (
     Article.objects.select_related("section", "lead_image")
     .defer("search_title", "search_body", "review_note")
     .with_credits()
     .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
 )
-PAGE_ROW = Compiled(PAGE_ROWS, "pk")
-PUBLIC_PAGE_ROW = Compiled(PAGE_ROWS.published(), "pk")
+PUBLIC_PAGE_ROWS = PAGE_ROWS.published()
 
 
-def article_page(page_row, pk):
-    """(article, context) for an article page, in one query (PAGE_ROW or PUBLIC_PAGE_ROW):
+def article_page(page_rows, pk):
+    """(article, context) for an article page, in one query (PAGE_ROWS or PUBLIC_PAGE_ROWS):
     its authors (in the order they were added) and tags (by name) come in the article's row,
     and its corrections are read only when the row says it has any (most articles never do)."""
-    found = page_row(pk)
-    if not found:
+    article = page_rows.filter(pk=pk).first()
+    if article is None:
         raise Http404
-    article = found[0]
     authors = [
         Credit(username, f"{first} {last}".strip() or username)
         for _, username, first, last in sorted(article.author_rows or [])
@@ -126,7 +122,7 @@ def article_page(page_row, pk):
 
 
 def article_detail(request, pk, slug=None):
-    article, context = article_page(PUBLIC_PAGE_ROW, pk)
+    article, context = article_page(PUBLIC_PAGE_ROWS, pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
     related = suggested(article)
@@ -161,15 +157,6 @@ def author_detail(request, username):
         request, Article.objects.published().filter(authors=author).for_listing(), False
     )
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
-
-
-@requires_csrf_token
-def server_error(request):
-    """The 500 page, rendered without the request's context processors: nothing on it may
-    touch the database, which may be what failed."""
-    template = loader.get_template("500.html")
-    context = {"SITE_NAME": settings.SITE_NAME, "today": timezone.now()}
-    return HttpResponseServerError(template.render(context))
 
 
 def search(request):
@@ -221,7 +208,7 @@ def article_preview(request, token):
     (Article.preview_token). Staff who may see the article in the admin get any state;
     for others a retracted article is gone and a live one redirects to its public URL."""
     pk = Article.pk_from_preview_token(token)
-    article, context = article_page(PAGE_ROW, pk or 0)
+    article, context = article_page(PAGE_ROWS, pk or 0)
     try:
         article.check_preview_token(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
     except signing.SignatureExpired:

@@ -41,7 +41,7 @@ def media_url(name):
 
 
 class Picture:
-    """What `picture()` (articles/presentation.py) needs for one set of
+    """What `picture()` (images/pictures.py) needs for one set of
     renditions."""
 
     def __init__(self, image, kind):

@@ -13,9 +13,10 @@ from django.templatetags.static import static as django_static
 from django.utils import timezone
 from jinja2 import Environment, Undefined
 
-from articles.presentation import arabic_date, iso_datetime, picture, share_links
+from articles.presentation import arabic_date, iso_datetime, share_links
 from articles.share import share_data
-from newsroom.reverse_memo import object_url
+from core.routing import object_url
+from images.pictures import picture
 
 
 @lru_cache(maxsize=1024)

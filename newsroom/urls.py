@@ -6,16 +6,18 @@ from django.views.i18n import JSONCatalog
 
 from articles import feeds, views
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
+from core.routing import register_converters
+from ops import health
+from security.login_throttle import throttled
 
-from . import health
-from .login_throttle import throttled
+register_converters()  # `uslug`, before any app's URLs are read
 
 admin.site.site_header = f"{settings.SITE_NAME}: غرفة الأخبار"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "إدارة المحتوى"
 
 # Error pages must render even when the database is down: no context processors. A database
-# error raised outside a view becomes the 503 page; anything else articles' 500 page.
+# error raised outside a view becomes the 503 page; anything else the 500 page (ops.faults).
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -27,7 +29,6 @@ urlpatterns = [
     # static/js/editor/newsroom.js.
     path("editor/jsi18n/", JSONCatalog.as_view(), name="editor_jsi18n"),
     path("", include("articles.urls")),
-    # After articles.urls, which registers the Arabic slug converter `uslug`.
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
     path("feeds/latest/atom/", feeds.LatestAtomFeed(), name="feed_latest_atom"),
     path("feeds/sections/<uslug:slug>/", feeds.SectionFeed(), name="feed_section"),
@@ -52,10 +53,10 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
 ]
 
-handler500 = "newsroom.faults.handler500"
+handler500 = "ops.faults.handler500"
 
 if settings.DEBUG:
-    from .media_serving import serve_media
+    from security.media_serving import serve_media
 
     urlpatterns += [
         re_path(
@@ -66,6 +67,6 @@ if settings.DEBUG:
     ]
 
 if settings.BENCH_VIEWS:
-    from newsroom import benchviews
+    from bench import views as bench_views
 
-    urlpatterns += [path("bench/minimal/", benchviews.minimal, name="bench_minimal")]
+    urlpatterns += [path("bench/minimal/", bench_views.minimal, name="bench_minimal")]

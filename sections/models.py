@@ -1,7 +1,7 @@
 from django.db import models
 
-from newsroom.arabic import clean_name, unique_slug
-from newsroom.reverse_memo import object_url
+from core.arabic import clean_name, unique_slug
+from core.routing import object_url
 
 
 class Section(models.Model):

@@ -1,8 +1,8 @@
 from django.db import models
 from taggit.models import TagBase
 
-from newsroom.arabic import clean_name, slugify_arabic
-from newsroom.reverse_memo import object_url
+from core.arabic import clean_name, slugify_arabic
+from core.routing import object_url
 
 
 class Tag(TagBase):

@@ -5,7 +5,7 @@ taggit's default parser splits on ',' only, so 'الحسكة، قسد' would bec
 
 from taggit.utils import _edit_string_for_tags
 
-from newsroom.arabic import clean_name
+from core.arabic import clean_name
 
 SEPARATORS = ("،", "؛", ";")
 

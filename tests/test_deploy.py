@@ -137,7 +137,7 @@ def test_a_replica_url_adds_the_replica_and_the_router():
         DATABASE_REPLICA_URL="postgres://u@10.0.0.2:5432/x",
     )
     assert values["databases"] == ["default", "replica"]
-    assert values["routers"] == ["newsroom.db_router.PrimaryReplicaRouter"]
+    assert values["routers"] == ["core.db_router.PrimaryReplicaRouter"]
 
 
 class TestReplicaRouter:
@@ -150,7 +150,7 @@ class TestReplicaRouter:
     def route(self, method, path, model):
         from django.test import RequestFactory
 
-        from newsroom.db_router import PrimaryForWritesMiddleware, PrimaryReplicaRouter
+        from core.db_router import PrimaryForWritesMiddleware, PrimaryReplicaRouter
 
         seen = {}
 
@@ -186,7 +186,7 @@ class TestReplicaRouter:
 
     def test_ranking_related_lists_after_a_commit_reads_the_primary(self):
         from articles.models import Article
-        from newsroom.db_router import PrimaryReplicaRouter, reading_primary
+        from core.db_router import PrimaryReplicaRouter, reading_primary
 
         router = PrimaryReplicaRouter()
         assert router.db_for_read(Article) == "replica"  # no request: a command, a shell
@@ -195,7 +195,7 @@ class TestReplicaRouter:
         assert router.db_for_read(Article) == "replica"
 
     def test_only_the_primary_is_migrated(self):
-        from newsroom.db_router import PrimaryReplicaRouter
+        from core.db_router import PrimaryReplicaRouter
 
         assert PrimaryReplicaRouter().allow_migrate("default", "articles")
         assert not PrimaryReplicaRouter().allow_migrate("replica", "articles")
@@ -203,7 +203,7 @@ class TestReplicaRouter:
 
 def test_without_a_replica_everything_reads_the_primary(db):
     from articles.models import Article
-    from newsroom.db_router import PrimaryReplicaRouter
+    from core.db_router import PrimaryReplicaRouter
 
     assert PrimaryReplicaRouter().db_for_read(Article) == "default"
 

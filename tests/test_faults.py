@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection
 
-from newsroom.faults import service_unavailable
+from ops.faults import service_unavailable
 
 CLOSED_PORT_CACHE = {
     "default": {
@@ -64,7 +64,7 @@ def test_database_down_is_logged_once_without_the_message(client, database_down,
     with caplog.at_level(logging.WARNING):
         client.get("/")
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert [r.name for r in errors] == ["newsroom.faults"]
+    assert [r.name for r in errors] == ["ops.faults"]
     assert "db-7.internal" not in caplog.text
 
 
@@ -75,7 +75,7 @@ def test_the_503_page_renders_without_any_query(db, django_assert_num_queries):
 
 
 def test_database_errors_outside_views_still_answer_503(rf, database_down):
-    from newsroom.faults import handler500
+    from ops.faults import handler500
 
     try:
         with connection.cursor():
@@ -86,7 +86,7 @@ def test_database_errors_outside_views_still_answer_503(rf, database_down):
 
 
 def test_other_errors_still_answer_500(rf):
-    from newsroom.faults import handler500
+    from ops.faults import handler500
 
     try:
         raise ValueError("boom")
@@ -264,7 +264,7 @@ def test_logs_escape_control_characters_from_request_paths(client, db, console_l
 
 
 def test_log_escaping_keeps_arabic_and_escapes_bidi_controls():
-    from newsroom.log_escaping import escape_controls
+    from security.log_escaping import escape_controls
 
     assert escape_controls("خبر عاجل") == "خبر عاجل"
     assert escape_controls("a\u202eb\u2028c\x00") == "a\\u202eb\\u2028c\\x00"

@@ -18,6 +18,7 @@ from articles import views
 from articles.models import Article, ArticleQuerySet, Correction
 from articles.presentation import MONTHS
 from articles.related import linked_article_ids
+from ops import faults
 from sections.models import Section
 from tags.models import Tag
 
@@ -368,7 +369,7 @@ def test_server_error_page_renders_without_touching_the_database(
     assert doc.one("h1").text == "حدث خطأ غير متوقع"
     assert doc.find("html").attrs["dir"] == "rtl"
     with django_assert_num_queries(0):
-        direct = views.server_error(RequestFactory().get("/"))
+        direct = faults.server_error(RequestFactory().get("/"))
     assert direct.status_code == 500
 
 

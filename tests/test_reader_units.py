@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from articles import views
-from articles.body import insert_read_also
+from articles.body.read_also import insert_read_also
 from articles.presentation import arabic_date
 
 from .dom import parse_html

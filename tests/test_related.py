@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.body import insert_read_also
+from articles.body.read_also import insert_read_also
 from articles.models import Article
-from articles.pagecache import current_generation, page_cache
 from articles.related import linked_article_ids, rank_after_commit, related_articles
+from pagecache.generation import current_generation, page_cache
 
 from .dom import parse_html
 from .test_leaks import non_public_states
@@ -122,13 +122,11 @@ def test_linked_article_ids_reads_relative_and_absolute_links():
     assert linked_article_ids(body) == {12, 7}
 
 
-def test_read_also_positions_and_minimum_length_are_settings(make_article, settings):
+def test_read_also_positions_and_minimum_length(make_article):
     pool = [make_article(), make_article()]
-    settings.NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS = [1, 2]
-    settings.NEWSROOM_READ_ALSO_MIN_PARAGRAPHS = 4
-    short = insert_read_also("<p>أ</p>" * 3, pool)
+    short = insert_read_also("<p>أ</p>" * 3, pool, after=(1, 2), minimum=4)
     assert "read-also" not in short
-    long = insert_read_also("<p>أ</p>" * 4, pool)
+    long = insert_read_also("<p>أ</p>" * 4, pool, after=(1, 2), minimum=4)
     assert long.count('class="read-also"') == 2
     assert long.index(pool[0].get_absolute_url()) < long.index(pool[1].get_absolute_url())
     assert long.startswith('<p>أ</p><p class="read-also">')

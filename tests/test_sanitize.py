@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from articles.editor import BODY_EXTENSIONS
-from articles.links import resolve_article_links
+from articles.body.editor import BODY_EXTENSIONS
+from articles.body.links import resolve_article_links
+from articles.body.sanitize import clean_body, sanitize_body
 from articles.models import Article
-from articles.sanitize import clean_body, sanitize_body
 
 from .test_admin_forms import article_form
 

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from newsroom.csp_policy import EDITOR_STYLE_HASHES
+from security.csp import EDITOR_STYLE_HASHES
 
 PASSWORD = "correct horse battery staple"
 
@@ -227,7 +227,7 @@ def test_foreign_host_header_is_refused_or_ignored(client, make_article, header)
 def test_uploaded_media_is_served_inert(client, make_image, settings, tmp_path):
     from django.urls import path
 
-    from newsroom.media_serving import serve_media
+    from security.media_serving import serve_media
 
     image = make_image()
     settings.ROOT_URLCONF = type(

@@ -3,7 +3,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from newsroom.arabic import slugify_arabic
+from core.arabic import slugify_arabic
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from articles.models import Article
-from articles.pagecache import bump_generation
 from articles.related import remember_related
+from pagecache.generation import bump_generation
 
 BATCH = 500
 

@@ -8,10 +8,13 @@ means to change it.
 import re
 from html.parser import HTMLParser
 
-from django.conf import settings
 from django.utils.html import escape
 
 READ_ALSO = "اقرأ أيضاً"
+# Automatic links go after these paragraphs of the body, and only in bodies of at least
+# MIN_PARAGRAPHS paragraphs.
+AFTER_PARAGRAPHS = (3, 7)
+MIN_PARAGRAPHS = 4
 VOID = {"br", "hr", "img", "wbr", "col", "source"}
 ARTICLE_HREF = re.compile(r"^/articles/(\d+)/")
 
@@ -110,14 +113,14 @@ def read_also_html(article):
     )
 
 
-def insert_read_also(body_html, articles):
+def insert_read_also(body_html, articles, after=AFTER_PARAGRAPHS, minimum=MIN_PARAGRAPHS):
     """The body with inline "اقرأ أيضاً" links placed between paragraphs.
 
     `articles` is the related pool, best first; articles the body already links to are
     skipped. A link goes after each plain paragraph numbered in
-    NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS (3rd and 7th), only when another paragraph follows
+    AFTER_PARAGRAPHS (3rd and 7th), only when another paragraph follows
     and no stored read-also paragraph is within two blocks of that spot, so that links never
-    crowd the text; bodies shorter than NEWSROOM_READ_ALSO_MIN_PARAGRAPHS get none.
+    crowd the text; bodies shorter than MIN_PARAGRAPHS get none.
     Stored read-also paragraphs get the same class as inserted ones.
     """
     parsed = parse(body_html)
@@ -125,8 +128,7 @@ def insert_read_also(body_html, articles):
     pool = [a for a in articles if a.pk not in linked]
     blocks = parsed.blocks
     paragraphs = sum(1 for b in blocks if b.is_paragraph)
-    after = settings.NEWSROOM_READ_ALSO_AFTER_PARAGRAPHS
-    if paragraphs < settings.NEWSROOM_READ_ALSO_MIN_PARAGRAPHS:
+    if paragraphs < minimum:
         pool = []
     out, seen = [], 0
     for index, block in enumerate(blocks):

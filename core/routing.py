@@ -1,5 +1,5 @@
-"""`reverse()` remembered for the site's own URLs (models' `get_absolute_url()` and the reader
-templates' `url()`).
+"""URL building shared by the apps: the Arabic slug converter, and `reverse()` remembered for
+the site's own URLs (models' `get_absolute_url()` and the reader templates' `url()`).
 
 A page shows each section link twice and dozens of article links; Django's `reverse()`
 re-quotes the Arabic slug every time (a quarter of an article page's template time). A URL
@@ -11,7 +11,24 @@ from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf, register_converter, reverse
+
+
+class UnicodeSlugConverter:
+    """Django's `slug` converter is ASCII-only; Arabic slugs need \\w."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+def register_converters():
+    """Called by the root URLconf before it includes any app's URLs."""
+    register_converter(UnicodeSlugConverter, "uslug")
 
 
 @lru_cache(maxsize=20_000)

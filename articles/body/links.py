@@ -12,7 +12,7 @@ import re
 
 from django.conf import settings
 
-from .models import Article
+from ..models import Article
 
 # The body is sanitized HTML (articles/sanitize.py): every attribute double-quoted, no nested
 # links, so these patterns see whole tags.

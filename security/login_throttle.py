@@ -22,7 +22,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.shortcuts import render
 
-logger = logging.getLogger("newsroom.login_throttle")
+logger = logging.getLogger("security.login_throttle")
 
 LOCKED_MESSAGE = "محاولات دخول فاشلة كثيرة. انتظر {minutes} دقيقة ثم حاول مجدداً."
 

@@ -7,7 +7,7 @@ from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-logger = logging.getLogger("newsroom.health")
+logger = logging.getLogger("ops.health")
 
 
 @never_cache

@@ -1,0 +1,184 @@
+"""The content generation, its bumps, and values remembered under it.
+
+The generation lives in the cache itself (created from the clock when missing, so a
+generation lost to eviction or a Redis restart never comes back with a number already
+used). Bumps run after commit, so a page rendered from a transaction's uncommitted state can
+never be stored under the new generation. Every cache call is guarded: a broken cache (Redis
+down) is logged and the site renders uncached, never a 500.
+"""
+
+import contextvars
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+
+from .policy import policy
+
+logger = logging.getLogger("pagecache")
+
+CACHE_ALIAS = "default"
+GENERATION_KEY = "pagecache:generation"
+# Remembered values each process also keeps in memory (navigation, breaking strip, counts).
+LOCAL_VALUES = 200
+
+# Set when a bump could not reach the cache; the next request of this process retries it.
+bump_pending = threading.Event()
+# The generation as the current request first read it (the middleware opens the scope): a
+# page is rendered against one generation, however many values it remembers.
+request_scope = contextvars.ContextVar("pagecache_request_scope", default=None)
+
+
+def page_cache():
+    return caches[CACHE_ALIAS]
+
+
+def safe(operation, default=None):
+    """Run a cache operation; a broken cache is logged, never raised."""
+    try:
+        return operation()
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return default
+
+
+def current_generation(cache):
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def bump_generation():
+    """Make every cached page stale. Called after commit; if the cache is unreachable the
+    bump is retried by this process's next request (pages also expire on their own within
+    PAGE_CACHE_TIMEOUT)."""
+    cache = page_cache()
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # missing: a fresh clock-based generation is newer than any old one
+            cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        return True
+
+    if safe(bump, default=False):
+        bump_pending.clear()
+    else:
+        bump_pending.set()
+
+
+def content_changed(**kwargs):
+    """Signal receiver: content that pages show changed; invalidate once the change is
+    visible to other connections (after commit), never before."""
+    if kwargs.get("raw"):  # fixtures being loaded
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a staff login changes nothing a reader sees
+    transaction.on_commit(bump_generation, using=kwargs.get("using"))
+
+
+def next_change(cache, generation):
+    """The next instant (a timestamp) at which a page changes by the clock alone, 0 if none
+    is due; asked of the registered policy once per generation and kept until then."""
+    key = f"pagecache:{generation}:next"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    moment = policy.next_clock_change() if policy.next_clock_change else None
+    moment = moment.timestamp() if moment else 0
+    timeout = settings.PAGE_CACHE_TIMEOUT
+    if moment:
+        timeout = min(timeout, max(1, int(moment - time.time())))
+    cache.set(key, moment, timeout)
+    return moment
+
+
+def seconds_to_keep(cache, generation):
+    """How long something stored now under `generation` may live: PAGE_CACHE_TIMEOUT,
+    lowered to the next change by the clock; None when it must not be stored at all (the
+    probe failed, or the change is due within the second)."""
+    moment = safe(lambda: next_change(cache, generation), default=False)
+    if moment is False:
+        return None
+    timeout = settings.PAGE_CACHE_TIMEOUT
+    if moment:
+        timeout = min(timeout, int(moment - time.time()))
+    return timeout if timeout >= 1 else None
+
+
+def request_generation(cache):
+    """The generation, read from the cache once per request (None if unreachable)."""
+    scope = request_scope.get()
+    if scope is None:  # outside a request: management commands, the shell
+        return safe(lambda: current_generation(cache))
+    if "generation" not in scope:
+        scope["generation"] = safe(lambda: current_generation(cache))
+    return scope["generation"]
+
+
+class RecentValues:
+    """The values this process remembered last, by key (which holds the generation), so a
+    render reads only the generation from the cache, not the navigation and the strip
+    (reading and unpickling them on every render was about 1.2 ms). Never trusted without
+    reading the generation: a stale generation simply finds nothing here."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+        if entry is not None and entry["expires"] > time.time():
+            return entry
+        return None
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+recent_values = RecentValues(LOCAL_VALUES)
+
+
+def remember(name, compute):
+    """A value derived from content (e.g. a listing's count), cached under the generation
+    like pages, so exactly as fresh, and never past the next change by the clock. Computes
+    directly when the page cache is off or unreachable."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return compute()
+    cache = page_cache()
+    generation = request_generation(cache)
+    if generation is None:
+        return compute()
+    key = f"pagecache:{generation}:value:{name}"
+    entry = recent_values.get(key)
+    if entry is not None:
+        return entry["value"]
+    entry = safe(lambda: cache.get(key))
+    if entry is None or entry["expires"] <= time.time():
+        value = compute()
+        timeout = seconds_to_keep(cache, generation)
+        if timeout is None:
+            return value
+        entry = {"value": value, "expires": time.time() + timeout}
+        safe(lambda: cache.set(key, entry, timeout))
+    recent_values.put(key, entry)
+    return entry["value"]

@@ -1,0 +1,34 @@
+"""What the page cache may store and when it must forget, as registered by the apps whose
+content the pages show (`register`, called from their `AppConfig.ready`)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+class Policy:
+    def __init__(self):
+        self.url_names = frozenset()
+        self.next_clock_change = None
+
+    def __repr__(self):
+        return f"Policy(url_names={sorted(self.url_names)})"
+
+
+policy = Policy()
+
+
+def register(*, url_names, models, m2m_through, next_clock_change):
+    """Cache the pages named `url_names`; forget every page after a committed save or
+    delete of any of `models` or a change of the many-to-many `m2m_through` tables; never
+    keep a page past `next_clock_change()` (an aware datetime, or None when nothing is due).
+    """
+    from .generation import content_changed
+
+    policy.url_names = policy.url_names | frozenset(url_names)
+    policy.next_clock_change = next_clock_change
+    for model in models:
+        uid = f"pagecache-{model._meta.label}"
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for through in m2m_through:
+        uid = f"pagecache-m2m-{through._meta.label}"
+        m2m_changed.connect(content_changed, sender=through, dispatch_uid=uid)
