@@ -147,7 +147,7 @@ class Image(models.Model):
     def save(self, *args, **kwargs):
         """Whatever the path (admin, picker, shell, demo), only re-encoded bytes are kept;
         renditions follow once the transaction commits; a failure leaves no file behind."""
-        new_file = bool(self.file) and (not self.file._committed or self._state.adding)
+        new_file = self.has_new_file()
         recrop = not new_file and self.focal_point_changed()
         superseded, raw_upload = [], None
         if new_file:
@@ -156,7 +156,7 @@ class Image(models.Model):
             with transaction.atomic():
                 super().save(*args, **kwargs)
         except BaseException:
-            if new_file and self.file._committed:
+            if new_file and self.file_in_storage():
                 self.file.storage.delete(self.file.name)
             raise
         finally:
@@ -170,6 +170,25 @@ class Image(models.Model):
     def get_absolute_url(self):
         return self.file.url
 
+    def has_new_file(self):
+        """Whether the file is not the one the saved row names (a new image, or a file
+        assigned or written since it was loaded)."""
+        if not self.file:
+            return False
+        if self._state.adding:
+            return True
+        saved = type(self).objects.filter(pk=self.pk).values_list("file", flat=True).first()
+        return self.file.name != saved
+
+    def file_in_storage(self):
+        """Whether the file's bytes are already in storage (written by
+        `image.file.save(..., save=False)` or by a save that failed later), as opposed to an
+        upload assigned and not yet written. Django keeps this in a private flag of
+        FieldFile and offers no public accessor, so it is told here by public means: an assigned upload carries only its base name, and stored
+        names are always generated under images/, so an assigned name exists in storage
+        only once the bytes are there."""
+        return bool(self.file) and self.file.storage.exists(self.file.name)
+
     def take_clean_file(self):
         """Swap the file for its re-encoded version. Returns the names of the files of the
         previous version, and the name of raw uploaded bytes already in storage, if any."""
@@ -178,7 +197,7 @@ class Image(models.Model):
             old = type(self).objects.filter(pk=self.pk).values("file", "renditions").first()
             if old:
                 superseded = [old["file"], *rendition_maker.files_of(old["renditions"])]
-        if self.file._committed:
+        if self.file_in_storage():
             # Written to storage before save() (e.g. `image.file.save(..., save=False)`):
             # replace those bytes too.
             raw_upload = self.file.name
