@@ -184,9 +184,9 @@ class Image(models.Model):
         """Whether the file's bytes are already in storage (written by
         `image.file.save(..., save=False)` or by a save that failed later), as opposed to an
         upload assigned and not yet written. Django keeps this in a private flag of
-        FieldFile and offers no public accessor, so it is told here by public means: an assigned upload carries only its base name, and stored
-        names are always generated under images/, so an assigned name exists in storage
-        only once the bytes are there."""
+        FieldFile and offers no public accessor, so it is told here by public means: an
+        assigned upload carries only its base name, and stored names are always generated
+        under images/, so an assigned name exists in storage only once the bytes are there."""
         return bool(self.file) and self.file.storage.exists(self.file.name)
 
     def take_clean_file(self):
