@@ -1,6 +1,6 @@
 """RSS 2.0 and Atom feeds: latest, per section, per tag (/feeds/...).
 
-Every link is absolute from SITE_URL (newsroom/absolute_urls.py). Items come from
+Every link is absolute from SITE_URL (core/absolute_urls.py). Items come from
 `Article.objects.published()`. The lead image travels as an enclosure (RSS; Atom's
 rel="enclosure" link) and as Media RSS `media:content`; with NEWSROOM_FEED_FULL_CONTENT the
 whole body follows the summary (`content:encoded` in RSS, `<content>` in Atom).

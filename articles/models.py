@@ -193,7 +193,7 @@ class Article(models.Model):
     body = ProseEditorField(
         "نص المقال",
         extensions=BODY_EXTENSIONS,
-        # The allowlist is derived from BODY_EXTENSIONS (articles/sanitize.py).
+        # The allowlist is derived from BODY_EXTENSIONS (articles/body/sanitize.py).
         sanitize=sanitize_body,
         max_length=BODY_MAX_LENGTH,
         blank=True,

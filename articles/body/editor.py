@@ -1,4 +1,4 @@
-"""What the body editor offers. The server-side allowlist (articles/sanitize.py) is derived
+"""What the body editor offers. The server-side allowlist (articles/body/sanitize.py) is derived
 from this same dict, so nothing the editor cannot make survives a save."""
 
 from django.conf import settings

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from ..models import Article
 
-# The body is sanitized HTML (articles/sanitize.py): every attribute double-quoted, no nested
+# The body is sanitized HTML (articles/body/sanitize.py): every attribute double-quoted, no nested
 # links, so these patterns see whole tags.
 LINK = re.compile(r'<a((?: [a-z][a-z0-9_:.-]*="[^"]*")*)>(.*?)</a>', re.DOTALL)
 ARTICLE_HREF = r' href="(?:{site})?/articles/(\d+)/[^"]*"'

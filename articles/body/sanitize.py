@@ -1,7 +1,7 @@
 """Sanitizing of stored HTML: one function, used by the body field on every save path.
 
 The allowlist of tags and attributes comes from the editor's configuration
-(articles/editor.py) through django-prose-editor's `allowlist_from_extensions`, so the
+(articles/body/editor.py) through django-prose-editor's `allowlist_from_extensions`, so the
 server keeps exactly what the editor can make. On top of it:
 
 - images in the body may only come from our own media library (`MEDIA_URL`);
