@@ -5,8 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import BooleanField, Case, Value, When
-from django.db.models.functions import Now
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -122,21 +120,7 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         queryset = (
-            super()
-            .get_queryset(request)
-            .prefetch_related("authors")
-            .annotate(
-                is_live=Case(
-                    When(Article.objects.published_q(), then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                ),
-                is_due=Case(
-                    When(status=Article.Status.PUBLISHED, published_at__gt=Now(), then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                ),
-            )
+            super().get_queryset(request).prefetch_related("authors").with_is_live().with_is_due()
         )
         if not workflow.can_publish(request.user):
             # Journalists see their own articles only: others' drafts are not their business

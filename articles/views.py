@@ -5,7 +5,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Exists, OuterRef, Subquery, When
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -251,13 +251,7 @@ def editor_article_search(request):
     if not request.user.has_perm("articles.change_article"):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:200]
-    articles = Article.objects.filter(headline__icontains=query).annotate(
-        is_live=Case(
-            When(Article.objects.published_q(), then=True),
-            default=False,
-            output_field=BooleanField(),
-        )
-    )
+    articles = Article.objects.filter(headline__icontains=query).with_is_live()
     results = [
         {
             "id": article.pk,
