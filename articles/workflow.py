@@ -78,7 +78,7 @@ class Transition:
 
 def state(article):
     """The state as people name it: a published article with a future time is scheduled."""
-    if article.status == Status.PUBLISHED and article.is_scheduled:
+    if article.is_scheduled:
         return "scheduled"
     return article.status
 
@@ -139,11 +139,23 @@ def can_delete(user, article):
     return can_publish(user) and user.has_perm("articles.delete_article")
 
 
-def can_transition(user, article, action):
-    transition = TRANSITIONS[action]
-    if transition.editors_only and not can_publish(user):
+def may_transition(user, article, action):
+    """The one permission rule for a workflow step: a step this user's role allows (editors'
+    steps need the publish permission) on an article they may edit. Unknown steps are
+    refused. Says nothing of the article's state: see can_transition."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or (transition.editors_only and not can_publish(user)):
         return False
-    return can_edit(user, article) and state(article) in transition.sources
+    return can_edit(user, article)
+
+
+def can_transition(user, article, action, from_state=None):
+    """may_transition, from a state the step starts from: the article's, or `from_state`,
+    the state it was loaded in when a form has already put other changes on it."""
+    return (
+        may_transition(user, article, action)
+        and (from_state or state(article)) in TRANSITIONS[action].sources
+    )
 
 
 def can_change_field(user, article, field):
@@ -167,9 +179,9 @@ def apply(article, user, action, at=None, note="", from_state=None):
     The caller saves (inside the same locked transaction that checked the version).
     `from_state` is the state the article was loaded in, when a form has already put the
     editor's other changes on the instance."""
-    if not can_edit(user, article) or (TRANSITIONS[action].editors_only and not can_publish(user)):
+    if not may_transition(user, article, action):
         deny(user, action, article)
-    if (from_state or state(article)) not in TRANSITIONS[action].sources:
+    if not can_transition(user, article, action, from_state):
         raise TransitionRefused(action)
     now = timezone.now()
     if action == "submit":

@@ -81,6 +81,18 @@ def test_journalist_creates_a_draft_credited_to_them(client_for, journalist, mak
     assert versions_of(article).count() == 1
 
 
+def test_journalist_creates_and_submits_in_one_save(client_for, journalist, make_section):
+    """The add form's only button: the new article is the journalist's own before it exists,
+    so the workflow's rule (which reads the owner) lets them submit it."""
+    client = client_for(journalist)
+    data = form_data(client.get("/admin/articles/article/add/"))
+    data |= {"headline": "خبر جديد", "body": "<p>نص</p>", "section": make_section().pk}
+    response = client.post("/admin/articles/article/add/", data | {"_workflow": "submit"})
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get()
+    assert (article.status, article.created_by) == (Status.REVIEW, journalist)
+
+
 def test_journalist_submits_own_draft_for_review(client_for, journalist, draft_by):
     article = draft_by(journalist)
     response = save(client_for(journalist), article, button="submit", headline="عنوان منقح")
