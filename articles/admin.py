@@ -42,6 +42,21 @@ def published_at_text(article):
     return f"{local:%Y-%m-%d %H:%M} ({zone_label(article.published_at)})"
 
 
+def article_fieldsets():
+    """The change form's groups (workflow.EDITABLE_FIELDSETS) with the form's own two fields:
+    the version it was loaded at (hidden) first, «تحديث جوهري» after the date it stamps."""
+    fieldsets = []
+    for title, names in workflow.EDITABLE_FIELDSETS:
+        fields = []
+        for name in names:
+            fields.append(name)
+            if name == "content_updated_at":
+                fields.append("substantive_update")
+        fieldsets.append((title, {"fields": fields}))
+    fieldsets[0][1]["fields"].insert(0, "loaded_version")
+    return fieldsets
+
+
 class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
@@ -74,28 +89,7 @@ class ArticleAdmin(VersionAdmin):
     class Media:
         css = {"all": ["css/admin-workflow.css"]}
 
-    fieldsets = [
-        (None, {"fields": ["loaded_version", "kicker", "headline", "slug", "summary", "body"]}),
-        ("التصنيف", {"fields": ["section", "tags", "related"]}),
-        ("الصورة الرئيسية", {"fields": ["lead_image", "lead_image_caption"]}),
-        ("الكتّاب والمصدر", {"fields": ["authors", "byline", "source"]}),
-        (
-            "النشر",
-            {
-                "fields": [
-                    "status",
-                    "published_at",
-                    "expire_at",
-                    "content_updated_at",
-                    "substantive_update",
-                    "is_featured",
-                    "is_breaking",
-                    "breaking_until",
-                ]
-            },
-        ),
-        ("المراجعة", {"fields": ["review_note"]}),
-    ]
+    fieldsets = article_fieldsets()
 
     # Who sees and edits what ---------------------------------------------------------
 

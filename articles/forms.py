@@ -66,12 +66,7 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         # The admin narrows this per user (read-only fields are left out of the form).
-        fields = [
-            "kicker", "headline", "slug", "summary", "body", "section", "tags", "related",
-            "lead_image", "lead_image_caption", "authors", "byline", "source", "status",
-            "published_at", "expire_at", "content_updated_at", "is_featured", "is_breaking",
-            "breaking_until", "review_note",
-        ]  # fmt: skip
+        fields = workflow.EDITABLE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

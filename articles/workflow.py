@@ -23,6 +23,30 @@ from .models import Article, ArticleTag
 Status = Article.Status
 security_log = logging.getLogger("newsroom.security")
 
+# The fields people edit, grouped as the change form shows them: the one list that the form,
+# the admin's fieldsets (which add the form's own fields), the history's compare page and
+# restore all read.
+EDITABLE_FIELDSETS = [
+    (None, ["kicker", "headline", "slug", "summary", "body"]),
+    ("التصنيف", ["section", "tags", "related"]),
+    ("الصورة الرئيسية", ["lead_image", "lead_image_caption"]),
+    ("الكتّاب والمصدر", ["authors", "byline", "source"]),
+    (
+        "النشر",
+        [
+            "status",
+            "published_at",
+            "expire_at",
+            "content_updated_at",
+            "is_featured",
+            "is_breaking",
+            "breaking_until",
+        ],
+    ),
+    ("المراجعة", ["review_note"]),
+]
+EDITABLE_FIELDS = [name for _, names in EDITABLE_FIELDSETS for name in names]
+
 # Fields only editors may change. For everyone else they are read-only in the form, and a
 # forged POST carrying them is ignored with a warning (and logged).
 EDITOR_ONLY_FIELDS = [
@@ -40,9 +64,6 @@ EDITOR_ONLY_FIELDS = [
 
 # The states a journalist may still edit their own article in.
 JOURNALIST_EDITABLE = {Status.DRAFT, Status.REVIEW}
-
-# Never copied back from a revision: identity, bookkeeping and the optimistic lock.
-NOT_RESTORED = {"id", "version", "preview_secret", "created_by", "created_at", "updated_at"}
 
 
 class TransitionRefused(Exception):
@@ -276,12 +297,13 @@ def restore(pk, version, user, loaded_version):
         data = version.field_dict
         publisher = can_publish(user)
         skipped = []
-        for field in Article._meta.concrete_fields:
-            name = field.name
-            if name in NOT_RESTORED or field.attname not in data:
+        # What people edit is what comes back; tags come from the revision's own versions.
+        fields = [Article._meta.get_field(name) for name in EDITABLE_FIELDS if name != "tags"]
+        for field in fields:
+            if field.many_to_many or field.attname not in data:
                 continue
             value = data[field.attname]
-            if name in EDITOR_ONLY_FIELDS and not publisher:
+            if field.name in EDITOR_ONLY_FIELDS and not publisher:
                 if value != getattr(article, field.attname):
                     skipped.append(field.verbose_name)
                 continue
@@ -299,12 +321,13 @@ def restore(pk, version, user, loaded_version):
             )
         stamp(article, user)
         article.save()
-        if publisher:
-            for name in ("authors", "related"):
-                if name in data:
-                    model = Article._meta.get_field(name).related_model
-                    ids = model._default_manager.filter(pk__in=data[name] or [])
-                    getattr(article, name).set(ids.values_list("pk", flat=True))
+        for field in fields:
+            if not field.many_to_many or field.name not in data:
+                continue
+            if field.name in EDITOR_ONLY_FIELDS and not publisher:
+                continue
+            ids = field.related_model._default_manager.filter(pk__in=data[field.name] or [])
+            getattr(article, field.name).set(ids.values_list("pk", flat=True))
         tag_ids = [
             v.field_dict["tag_id"]
             for v in version.revision.version_set.all()

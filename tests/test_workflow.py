@@ -7,12 +7,15 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 import pytest
+import reversion
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import workflow
+from articles import history, workflow
+from articles.admin import ArticleAdmin
+from articles.forms import ArticleForm
 from articles.models import Article, Correction
 from articles.roles import JOURNALISTS
 
@@ -414,6 +417,90 @@ def test_history_lists_revisions_with_compare_controls(client_for, editor, draft
     save(client, article, headline="2")
     page = client.get(f"/admin/articles/article/{article.pk}/history/").content.decode()
     assert page.count('name="from"') == 2
+
+
+def test_one_list_of_editable_fields_for_the_form_the_admin_the_history_and_restore():
+    flat = [name for _, options in ArticleAdmin.fieldsets for name in options["fields"]]
+    form_only = {"loaded_version", "substantive_update"}
+    assert [name for name in flat if name not in form_only] == workflow.EDITABLE_FIELDS
+    assert ArticleForm._meta.fields == workflow.EDITABLE_FIELDS
+    assert set(workflow.EDITOR_ONLY_FIELDS) <= set(workflow.EDITABLE_FIELDS)
+    # Everything else on the article is bookkeeping nobody types.
+    typed = {f.name for f in Article._meta.get_fields() if f.editable and not f.auto_created}
+    assert typed - {"id"} == set(workflow.EDITABLE_FIELDS)
+
+
+def snapshot(article):
+    """Every editable field of an article as saved (ids for relations, names for tags)."""
+    article = Article.objects.get(pk=article.pk)
+    values = {}
+    for name in workflow.EDITABLE_FIELDS:
+        if name == "tags":
+            values[name] = set(article.tags.names())
+            continue
+        field = Article._meta.get_field(name)
+        values[name] = (
+            set(getattr(article, name).values_list("pk", flat=True))
+            if field.many_to_many
+            else getattr(article, field.attname)
+        )
+    return values
+
+
+def test_compare_and_restore_cover_every_editable_field_in_form_order(
+    editor, make_article, make_section, make_image, make_user
+):
+    """A revision that changed every editable field: the compare page lists each of them, in
+    the order the form shows them, and restoring the revision before brings each back."""
+    now = timezone.now().replace(microsecond=0)
+    # Revisions keep times to the millisecond (Django's JSON serializer).
+    article = make_article(
+        tags=["قسد"], authors=[editor], created_by=editor, published_at=now - timedelta(hours=3)
+    )
+    article.related.set([make_article()])
+    with reversion.create_revision():
+        article.save()
+    before, original = versions_of(article).first(), snapshot(article)
+    changed = {
+        "kicker": "تحقيق",
+        "headline": "عنوان آخر",
+        "slug": "slug-2",
+        "summary": "ملخص آخر",
+        "body": "<p>نص آخر</p>",
+        "section": make_section(),
+        "lead_image": make_image(),
+        "lead_image_caption": "تعليق آخر",
+        "byline": "مراسل متعاون",
+        "source": "وكالة",
+        "status": Status.UNPUBLISHED,
+        "published_at": now - timedelta(days=2),
+        "expire_at": now + timedelta(days=2),
+        "content_updated_at": now - timedelta(days=1),
+        "is_featured": True,
+        "is_breaking": True,
+        "breaking_until": now + timedelta(hours=1),
+        "review_note": "ملاحظة",
+    }
+    with reversion.create_revision():
+        for name, value in changed.items():
+            setattr(article, name, value)
+        article.save()
+        article.tags.set(["الحسكة"])
+        article.authors.set([make_user("writer")])
+        article.related.set([make_article()])
+        reversion.add_to_revision(article)
+    after = versions_of(article).first()
+    assert set(changed) | {"tags", "authors", "related"} == set(workflow.EDITABLE_FIELDS)
+
+    labels = [str(label) for label, _ in history.changes(before, after)]
+    assert labels == [
+        "الوسوم" if name == "tags" else str(Article._meta.get_field(name).verbose_name)
+        for name in workflow.EDITABLE_FIELDS
+    ]
+    assert all(snapshot(article)[name] != original[name] for name in workflow.EDITABLE_FIELDS)
+
+    workflow.restore(article.pk, before, editor, loaded_version=article.version)
+    assert snapshot(article) == original
 
 
 def test_editor_recovers_a_deleted_article(client_for, editor, draft_by):
