@@ -20,6 +20,7 @@ from articles.models import Article, Correction
 from articles.roles import JOURNALISTS
 
 from .adminform import change_url, form_data
+from .dom import parse_html
 from .test_admin_forms import form_errors
 
 Status = Article.Status
@@ -546,6 +547,45 @@ def test_preview_link_shows_a_draft_to_someone_without_an_account(client, draft_
     page = response.content.decode()
     assert "مسودة للمعاينة" in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
+
+
+def shape(node):
+    """An element as comparable data: tag, attributes and children, text kept as it is."""
+    return (
+        node.tag,
+        sorted(node.attrs.items()),
+        [child if isinstance(child, str) else shape(child) for child in node.children],
+    )
+
+
+def test_preview_shows_the_body_exactly_as_the_public_page(
+    client, client_for, editor, make_article, draft_by
+):
+    """One context builder for both pages: internal links resolved to canonical URLs, links
+    to articles readers cannot see removed, «اقرأ أيضاً» inserted the same way. The preview
+    used to skip link resolution, so it showed links the public page drops."""
+    target = make_article(headline="الهدف المنشور")
+    hidden = draft_by(editor, headline="مسودة مخفية")
+    body = (
+        f'<p>فقرة أولى فيها <a href="/articles/{target.pk}/">رابط إلى خبر منشور</a> ونص.</p>'
+        f'<p><strong>اقرأ أيضاً:</strong> <a href="/articles/{hidden.pk}/">مسودة</a></p>'
+        f'<p>فقرة ثانية فيها <a href="/articles/{hidden.pk}/">رابط إلى مسودة</a>.</p>'
+        "<h2>عنوان فرعي</h2><p>فقرة ثالثة.</p><p>فقرة رابعة.</p>"
+    )
+    article = make_article(body=body, created_by=editor)
+    make_article(headline="خبر آخر في القسم")  # a related card, for «اقرأ أيضاً»
+
+    public = client.get(article.get_absolute_url())
+    preview = client_for(editor).get(article.get_preview_url())
+    assert (public.status_code, preview.status_code) == (200, 200)
+    public_body = parse_html(public.content).one("div", cls="article-body")
+    preview_body = parse_html(preview.content).one("div", cls="article-body")
+    assert shape(preview_body) == shape(public_body)
+
+    links = [a.attrs["href"] for a in public_body.find_all("a")]
+    assert target.get_absolute_url() in links
+    assert not any(f"/articles/{hidden.pk}/" in href for href in links)
+    assert "رابط إلى مسودة" in public_body.text
 
 
 def test_change_form_has_a_preview_button(client_for, editor, draft_by):
