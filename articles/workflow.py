@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from reversion.models import Version
 
 from .models import Article, ArticleTag
 
@@ -284,6 +285,18 @@ def regenerate_preview_secret(pk, user):
 # Restore -------------------------------------------------------------------------------
 
 
+def revision_tag_ids(version):
+    """Ids of the tags that the article of `version` (a revision of an Article) carried in
+    that revision: the revision holds a version of each of its ArticleTag rows (reversion
+    follows `tagged_items`)."""
+    article_pk = int(version.object_id)
+    return [
+        tagged.field_dict["tag_id"]
+        for tagged in Version.objects.get_for_model(ArticleTag).filter(revision=version.revision_id)
+        if tagged.field_dict.get("content_object_id") == article_pk
+    ]
+
+
 def restore(pk, version, user, loaded_version):
     """Copy a revision back as a NEW revision, checked like any other save: the version
     the editor loaded, their right to edit the article as it is now, and field by field
@@ -328,11 +341,7 @@ def restore(pk, version, user, loaded_version):
                 continue
             ids = field.related_model._default_manager.filter(pk__in=data[field.name] or [])
             getattr(article, field.name).set(ids.values_list("pk", flat=True))
-        tag_ids = [
-            v.field_dict["tag_id"]
-            for v in version.revision.version_set.all()
-            if v._model is ArticleTag and v.field_dict.get("content_object_id") == article.pk
-        ]
+        tag_ids = revision_tag_ids(version)
         article.tagged_items.all().delete()
         tags = ArticleTag._meta.get_field("tag").related_model.objects.filter(pk__in=tag_ids)
         ArticleTag.objects.bulk_create(ArticleTag(content_object=article, tag=t) for t in tags)
