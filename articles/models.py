@@ -434,9 +434,9 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
-        """ArticleQuerySet.scheduled_q() for this instance as it is in memory (a form or a
-        transition may have changed it since it was read), by the same clock in Python.
-        tests/test_visibility.py checks that the two agree."""
+        """ArticleQuerySet.scheduled_q() read from this instance as it is in memory (a form or
+        a transition may have changed it since it was loaded), against Python's clock rather
+        than the database's; tests/test_visibility.py checks that the two agree."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
