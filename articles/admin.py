@@ -5,8 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import BooleanField, Case, Value, When
-from django.db.models.functions import Now
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -44,6 +42,21 @@ def published_at_text(article):
     return f"{local:%Y-%m-%d %H:%M} ({zone_label(article.published_at)})"
 
 
+def article_fieldsets():
+    """The change form's groups (workflow.EDITABLE_FIELDSETS) with the form's own two fields:
+    the version it was loaded at (hidden) first, «تحديث جوهري» after the date it stamps."""
+    fieldsets = []
+    for title, names in workflow.EDITABLE_FIELDSETS:
+        fields = []
+        for name in names:
+            fields.append(name)
+            if name == "content_updated_at":
+                fields.append("substantive_update")
+        fieldsets.append((title, {"fields": fields}))
+    fieldsets[0][1]["fields"].insert(0, "loaded_version")
+    return fieldsets
+
+
 class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
@@ -76,28 +89,7 @@ class ArticleAdmin(VersionAdmin):
     class Media:
         css = {"all": ["css/admin-workflow.css"]}
 
-    fieldsets = [
-        (None, {"fields": ["loaded_version", "kicker", "headline", "slug", "summary", "body"]}),
-        ("التصنيف", {"fields": ["section", "tags", "related"]}),
-        ("الصورة الرئيسية", {"fields": ["lead_image", "lead_image_caption"]}),
-        ("الكتّاب والمصدر", {"fields": ["authors", "byline", "source"]}),
-        (
-            "النشر",
-            {
-                "fields": [
-                    "status",
-                    "published_at",
-                    "expire_at",
-                    "content_updated_at",
-                    "substantive_update",
-                    "is_featured",
-                    "is_breaking",
-                    "breaking_until",
-                ]
-            },
-        ),
-        ("المراجعة", {"fields": ["review_note"]}),
-    ]
+    fieldsets = article_fieldsets()
 
     # Who sees and edits what ---------------------------------------------------------
 
@@ -122,21 +114,7 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         queryset = (
-            super()
-            .get_queryset(request)
-            .prefetch_related("authors")
-            .annotate(
-                is_live=Case(
-                    When(Article.objects.published_q(), then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                ),
-                is_due=Case(
-                    When(status=Article.Status.PUBLISHED, published_at__gt=Now(), then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                ),
-            )
+            super().get_queryset(request).prefetch_related("authors").with_is_live().with_is_due()
         )
         if not workflow.can_publish(request.user):
             # Journalists see their own articles only: others' drafts are not their business

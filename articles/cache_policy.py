@@ -40,7 +40,7 @@ def next_clock_change():
     publication, expiry or end of a breaking flag among published articles (None if none).
     One query: three index probes as scalar subqueries."""
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
-    upcoming = published.filter(published_at__gt=Now()).order_by("published_at")
+    upcoming = Article.objects.scheduled().order_by("published_at")
     expiring = published.filter(expire_at__gt=Now()).order_by("expire_at")
     unbreaking = published.filter(is_breaking=True, breaking_until__gt=Now()).order_by(
         "breaking_until"

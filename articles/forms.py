@@ -66,17 +66,16 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         # The admin narrows this per user (read-only fields are left out of the form).
-        fields = [
-            "kicker", "headline", "slug", "summary", "body", "section", "tags", "related",
-            "lead_image", "lead_image_caption", "authors", "byline", "source", "status",
-            "published_at", "expire_at", "content_updated_at", "is_featured", "is_breaking",
-            "breaking_until", "review_note",
-        ]  # fmt: skip
+        fields = workflow.EDITABLE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.version
         self.original_state = workflow.state(self.instance) if self.instance.pk else "draft"
+        if self.instance.pk is None and self.user is not None:
+            # Whoever adds an article owns it (ArticleAdmin.save_model says so too): the
+            # workflow's rules read the owner.
+            self.instance.created_by = self.user
 
     def clean(self):
         cleaned = super().clean()
@@ -100,9 +99,7 @@ class ArticleForm(forms.ModelForm):
     def clean_workflow_action(self, cleaned):
         if not self.action:
             return
-        transition = workflow.TRANSITIONS.get(self.action)
-        allowed = transition and (not transition.editors_only or workflow.can_publish(self.user))
-        if not allowed or self.original_state not in transition.sources:
+        if not workflow.can_transition(self.user, self.instance, self.action, self.original_state):
             raise forms.ValidationError("لا يمكن تنفيذ هذا الإجراء على المقال في حالته الحالية.")
         if self.action == "schedule":
             at = cleaned.get("published_at")

@@ -12,31 +12,8 @@ from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from .models import Article, ArticleTag
-from .workflow import local_time_text
+from .workflow import EDITABLE_FIELDS, local_time_text, revision_tag_ids
 
-SHOWN_FIELDS = [
-    "headline",
-    "kicker",
-    "slug",
-    "summary",
-    "body",
-    "section",
-    "tags",
-    "lead_image",
-    "lead_image_caption",
-    "authors",
-    "byline",
-    "source",
-    "status",
-    "published_at",
-    "expire_at",
-    "content_updated_at",
-    "is_featured",
-    "is_breaking",
-    "breaking_until",
-    "related",
-    "review_note",
-]
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|tr)>|<br\s*/?>", re.IGNORECASE)
 TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -47,13 +24,8 @@ def body_text(html):
 
 
 def tag_names(version):
-    ids = [
-        v.field_dict["tag_id"]
-        for v in version.revision.version_set.all()
-        if v._model is ArticleTag
-        and v.field_dict.get("content_object_id") == int(version.object_id)
-    ]
     model = ArticleTag._meta.get_field("tag").related_model
+    ids = revision_tag_ids(version)
     return "، ".join(
         model.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True)
     )
@@ -102,7 +74,7 @@ def inline_diff(old, new):
 def changes(old, new):
     """[(label, diff)] for the fields that differ between two revisions."""
     rows = []
-    for name in SHOWN_FIELDS:
+    for name in EDITABLE_FIELDS:
         label = "الوسوم" if name == "tags" else Article._meta.get_field(name).verbose_name
         before, after = readable(old, name), readable(new, name)
         if before != after:

@@ -6,7 +6,18 @@ import reversion
 from django.conf import settings
 from django.core import signing
 from django.db import models
-from django.db.models import Aggregate, F, JSONField, OuterRef, Q, Subquery
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import JSONArray, Now
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +67,13 @@ def new_preview_secret():
     return secrets.token_urlsafe(16)
 
 
+def flag(condition):
+    """`condition` as a boolean column: true where it holds, false elsewhere (never NULL)."""
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
     def published_q():
@@ -67,6 +85,25 @@ class ArticleQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(self.published_q())
+
+    @staticmethod
+    def scheduled_q():
+        """The one "scheduled" rule: published, with a time the database clock has not
+        reached yet; published_q() lets it through by itself when the clock does.
+        Article.is_scheduled is this rule read from an instance in memory."""
+        return Q(status=Article.Status.PUBLISHED, published_at__gt=Now())
+
+    def scheduled(self):
+        return self.filter(self.scheduled_q())
+
+    def with_is_live(self):
+        """Each article's `is_live`: whether readers can see it now (published_q)."""
+        return self.annotate(is_live=flag(self.published_q()))
+
+    def with_is_due(self):
+        """Each article's `is_due`: whether it is scheduled now (scheduled_q). Not named
+        `is_scheduled`: that is the property reading the instance as it is in memory."""
+        return self.annotate(is_due=flag(self.scheduled_q()))
 
     def public_tag_ids(self):
         """Ids of the tags that at least one public article carries: a tag used only by
@@ -397,6 +434,9 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
+        """ArticleQuerySet.scheduled_q() read from this instance as it is in memory (a form or
+        a transition may have changed it since it was loaded), against Python's clock rather
+        than the database's; tests/test_visibility.py checks that the two agree."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None

@@ -5,7 +5,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Exists, OuterRef, Subquery, When
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -121,14 +121,25 @@ def article_page(page_rows, pk):
     return article, {"authors": authors, "tags": tags, "corrections": corrections}
 
 
+def article_context(article, page, related):
+    """What an article page shows, one builder for the public page (article_detail) and the
+    preview (article_preview), so a preview is what readers will get: `page` is article_page's
+    context, `related` the «مقالات ذات صلة» cards. The body's internal links point at their
+    targets' canonical URLs, or vanish if those are not public."""
+    body = insert_read_also(resolve_article_links(article.body), related)
+    return page | {
+        "article": article,
+        "body": body,
+        "related": related,
+        "current_section_id": article.section_id,
+    }
+
+
 def article_detail(request, pk, slug=None):
-    article, context = article_page(PUBLIC_PAGE_ROWS, pk)
+    article, page = article_page(PUBLIC_PAGE_ROWS, pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    related = suggested(article)
-    body = insert_read_also(resolve_article_links(article.body), related)
-    context |= {"article": article, "body": body, "related": related}
-    context["current_section_id"] = article.section_id
+    context = article_context(article, page, suggested(article))
     return render(request, "articles/article_detail.html", context)
 
 
@@ -208,7 +219,7 @@ def article_preview(request, token):
     (Article.preview_token). Staff who may see the article in the admin get any state;
     for others a retracted article is gone and a live one redirects to its public URL."""
     pk = Article.pk_from_preview_token(token)
-    article, context = article_page(PAGE_ROWS, pk or 0)
+    article, page = article_page(PAGE_ROWS, pk or 0)
     try:
         article.check_preview_token(token, max_age=settings.PREVIEW_LINK_MAX_AGE)
     except signing.SignatureExpired:
@@ -220,13 +231,10 @@ def article_preview(request, token):
             raise Http404
         if Article.objects.published().filter(pk=article.pk).exists():
             return private_noindex(redirect(article))
-    # The same context as article_detail, so the page is what readers will get; an
-    # article never published shows the time it would carry if published now (not saved).
+    # An article never published shows the time it would carry if published now (not
+    # saved); its related cards are ranked now, as they will be when it is published.
     article.published_at = article.published_at or timezone.now()
-    related = related_articles(article)
-    body = insert_read_also(article.body, related)
-    context |= {"article": article, "body": body, "related": related, "preview": True}
-    context["current_section_id"] = article.section_id
+    context = article_context(article, page, related_articles(article)) | {"preview": True}
     return private_noindex(render(request, "articles/article_preview.html", context))
 
 
@@ -238,13 +246,7 @@ def editor_article_search(request):
     if not request.user.has_perm("articles.change_article"):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:200]
-    articles = Article.objects.filter(headline__icontains=query).annotate(
-        is_live=Case(
-            When(Article.objects.published_q(), then=True),
-            default=False,
-            output_field=BooleanField(),
-        )
-    )
+    articles = Article.objects.filter(headline__icontains=query).with_is_live()
     results = [
         {
             "id": article.pk,

@@ -17,11 +17,36 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from reversion.models import Version
 
 from .models import Article, ArticleTag
 
 Status = Article.Status
 security_log = logging.getLogger("newsroom.security")
+
+# The fields people edit, grouped as the change form shows them: the one list that the form,
+# the admin's fieldsets (which add the form's own fields), the history's compare page and
+# restore all read.
+EDITABLE_FIELDSETS = [
+    (None, ["kicker", "headline", "slug", "summary", "body"]),
+    ("التصنيف", ["section", "tags", "related"]),
+    ("الصورة الرئيسية", ["lead_image", "lead_image_caption"]),
+    ("الكتّاب والمصدر", ["authors", "byline", "source"]),
+    (
+        "النشر",
+        [
+            "status",
+            "published_at",
+            "expire_at",
+            "content_updated_at",
+            "is_featured",
+            "is_breaking",
+            "breaking_until",
+        ],
+    ),
+    ("المراجعة", ["review_note"]),
+]
+EDITABLE_FIELDS = [name for _, names in EDITABLE_FIELDSETS for name in names]
 
 # Fields only editors may change. For everyone else they are read-only in the form, and a
 # forged POST carrying them is ignored with a warning (and logged).
@@ -40,9 +65,6 @@ EDITOR_ONLY_FIELDS = [
 
 # The states a journalist may still edit their own article in.
 JOURNALIST_EDITABLE = {Status.DRAFT, Status.REVIEW}
-
-# Never copied back from a revision: identity, bookkeeping and the optimistic lock.
-NOT_RESTORED = {"id", "version", "preview_secret", "created_by", "created_at", "updated_at"}
 
 
 class TransitionRefused(Exception):
@@ -78,7 +100,7 @@ class Transition:
 
 def state(article):
     """The state as people name it: a published article with a future time is scheduled."""
-    if article.status == Status.PUBLISHED and article.is_scheduled:
+    if article.is_scheduled:
         return "scheduled"
     return article.status
 
@@ -139,11 +161,23 @@ def can_delete(user, article):
     return can_publish(user) and user.has_perm("articles.delete_article")
 
 
-def can_transition(user, article, action):
-    transition = TRANSITIONS[action]
-    if transition.editors_only and not can_publish(user):
+def may_transition(user, article, action):
+    """The one permission rule for a workflow step: a step this user's role allows (editors'
+    steps need the publish permission) on an article they may edit. Unknown steps are
+    refused. Says nothing of the article's state: see can_transition."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or (transition.editors_only and not can_publish(user)):
         return False
-    return can_edit(user, article) and state(article) in transition.sources
+    return can_edit(user, article)
+
+
+def can_transition(user, article, action, from_state=None):
+    """may_transition, from a state the step starts from: the article's, or `from_state`,
+    the state it was loaded in when a form has already put other changes on it."""
+    return (
+        may_transition(user, article, action)
+        and (from_state or state(article)) in TRANSITIONS[action].sources
+    )
 
 
 def can_change_field(user, article, field):
@@ -167,9 +201,9 @@ def apply(article, user, action, at=None, note="", from_state=None):
     The caller saves (inside the same locked transaction that checked the version).
     `from_state` is the state the article was loaded in, when a form has already put the
     editor's other changes on the instance."""
-    if not can_edit(user, article) or (TRANSITIONS[action].editors_only and not can_publish(user)):
+    if not may_transition(user, article, action):
         deny(user, action, article)
-    if (from_state or state(article)) not in TRANSITIONS[action].sources:
+    if not can_transition(user, article, action, from_state):
         raise TransitionRefused(action)
     now = timezone.now()
     if action == "submit":
@@ -251,6 +285,18 @@ def regenerate_preview_secret(pk, user):
 # Restore -------------------------------------------------------------------------------
 
 
+def revision_tag_ids(version):
+    """Ids of the tags that the article of `version` (a revision of an Article) carried in
+    that revision: the revision holds a version of each of its ArticleTag rows (reversion
+    follows `tagged_items`)."""
+    article_pk = int(version.object_id)
+    return [
+        tagged.field_dict["tag_id"]
+        for tagged in Version.objects.get_for_model(ArticleTag).filter(revision=version.revision_id)
+        if tagged.field_dict.get("content_object_id") == article_pk
+    ]
+
+
 def restore(pk, version, user, loaded_version):
     """Copy a revision back as a NEW revision, checked like any other save: the version
     the editor loaded, their right to edit the article as it is now, and field by field
@@ -264,12 +310,13 @@ def restore(pk, version, user, loaded_version):
         data = version.field_dict
         publisher = can_publish(user)
         skipped = []
-        for field in Article._meta.concrete_fields:
-            name = field.name
-            if name in NOT_RESTORED or field.attname not in data:
+        # What people edit is what comes back; tags come from the revision's own versions.
+        fields = [Article._meta.get_field(name) for name in EDITABLE_FIELDS if name != "tags"]
+        for field in fields:
+            if field.many_to_many or field.attname not in data:
                 continue
             value = data[field.attname]
-            if name in EDITOR_ONLY_FIELDS and not publisher:
+            if field.name in EDITOR_ONLY_FIELDS and not publisher:
                 if value != getattr(article, field.attname):
                     skipped.append(field.verbose_name)
                 continue
@@ -287,17 +334,14 @@ def restore(pk, version, user, loaded_version):
             )
         stamp(article, user)
         article.save()
-        if publisher:
-            for name in ("authors", "related"):
-                if name in data:
-                    model = Article._meta.get_field(name).related_model
-                    ids = model._default_manager.filter(pk__in=data[name] or [])
-                    getattr(article, name).set(ids.values_list("pk", flat=True))
-        tag_ids = [
-            v.field_dict["tag_id"]
-            for v in version.revision.version_set.all()
-            if v._model is ArticleTag and v.field_dict.get("content_object_id") == article.pk
-        ]
+        for field in fields:
+            if not field.many_to_many or field.name not in data:
+                continue
+            if field.name in EDITOR_ONLY_FIELDS and not publisher:
+                continue
+            ids = field.related_model._default_manager.filter(pk__in=data[field.name] or [])
+            getattr(article, field.name).set(ids.values_list("pk", flat=True))
+        tag_ids = revision_tag_ids(version)
         article.tagged_items.all().delete()
         tags = ArticleTag._meta.get_field("tag").related_model.objects.filter(pk__in=tag_ids)
         ArticleTag.objects.bulk_create(ArticleTag(content_object=article, tag=t) for t in tags)

@@ -1,9 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article
+
+from .dom import parse_html
 
 
 def visible_ids():
@@ -55,3 +58,74 @@ def test_queryset_built_before_the_schedule_passes_still_sees_it(make_article):
     assert article.pk not in set(qs.values_list("pk", flat=True))
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(0, 1))
     assert article.pk in set(qs.all().values_list("pk", flat=True))
+
+
+# One rule, read three ways: a filter, a column, and an instance in memory ----------------
+
+
+@pytest.fixture
+def every_case(make_article, db_clock):
+    """An article in each state that a visibility or schedule rule could get wrong, with the
+    database's clock and Python's frozen at the same instant."""
+    now = timezone.now().replace(microsecond=0)
+    db_clock(now)
+    minute = timedelta(minutes=1)
+    Status = Article.Status
+    return {
+        "scheduled": make_article(published_at=now + minute),
+        "scheduled, expiring later": make_article(
+            published_at=now + minute, expire_at=now + 2 * minute
+        ),
+        "due this instant": make_article(published_at=now),
+        "live": make_article(published_at=now - minute),
+        "expired": make_article(published_at=now - 2 * minute, expire_at=now - minute),
+        "published without a time": make_article(published_at=None),
+        "draft with a future time": make_article(status=Status.DRAFT, published_at=now + minute),
+        "in review with a future time": make_article(
+            status=Status.REVIEW, published_at=now + minute
+        ),
+        "unpublished with a future time": make_article(
+            status=Status.UNPUBLISHED, published_at=now + minute
+        ),
+        "draft without a time": make_article(status=Status.DRAFT, published_at=None),
+    }
+
+
+def test_scheduled_is_one_rule_for_queries_columns_and_instances(every_case):
+    scheduled = set(Article.objects.scheduled().values_list("pk", flat=True))
+    names = {article.pk: name for name, article in every_case.items()}
+    assert {names[pk] for pk in scheduled} == {"scheduled", "scheduled, expiring later"}
+    due = dict(Article.objects.with_is_due().values_list("pk", "is_due"))
+    for name, article in every_case.items():
+        fresh = Article.objects.get(pk=article.pk)
+        assert due[article.pk] is (article.pk in scheduled), name
+        assert fresh.is_scheduled is (article.pk in scheduled), name
+
+
+def test_is_live_column_is_the_visibility_rule_and_never_null(every_case):
+    live = dict(Article.objects.with_is_live().values_list("pk", "is_live"))
+    assert {pk for pk, is_live in live.items() if is_live} == visible_ids()
+    assert set(live.values()) == {True, False}
+    names = {a.pk: name for name, a in every_case.items()}
+    assert {names[pk] for pk in visible_ids()} == {"due this instant", "live"}
+
+
+def test_admin_list_says_scheduled_for_exactly_the_scheduled_articles(every_case, client):
+    admin = get_user_model().objects.create_superuser("chief", "chief@example.com", "pw-123456")
+    client.force_login(admin)
+    doc = parse_html(client.get("/admin/articles/article/").content)
+    shown = {
+        row.find("th", cls="field-headline").clean_text: (
+            row.find("td", cls="field-visibility").clean_text.split(":")[0]
+        )
+        for row in doc.find("table", id="result_list").find_all("tr")
+        if row.find_all("td", cls="field-visibility")
+    }
+    live = visible_ids()
+    want = {
+        article.headline: "مجدول"
+        if name.startswith("scheduled")
+        else ("ظاهر" if article.pk in live else "غير ظاهر")
+        for name, article in every_case.items()
+    }
+    assert shown == want

@@ -7,16 +7,20 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 import pytest
+import reversion
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import workflow
+from articles import history, workflow
+from articles.admin import ArticleAdmin
+from articles.forms import ArticleForm
 from articles.models import Article, Correction
 from articles.roles import JOURNALISTS
 
 from .adminform import change_url, form_data
+from .dom import parse_html
 from .test_admin_forms import form_errors
 
 Status = Article.Status
@@ -79,6 +83,18 @@ def test_journalist_creates_a_draft_credited_to_them(client_for, journalist, mak
     assert article.created_by == journalist
     assert list(article.authors.all()) == [journalist]
     assert versions_of(article).count() == 1
+
+
+def test_journalist_creates_and_submits_in_one_save(client_for, journalist, make_section):
+    """The add form's only button: the new article is the journalist's own before it exists,
+    so the workflow's rule (which reads the owner) lets them submit it."""
+    client = client_for(journalist)
+    data = form_data(client.get("/admin/articles/article/add/"))
+    data |= {"headline": "خبر جديد", "body": "<p>نص</p>", "section": make_section().pk}
+    response = client.post("/admin/articles/article/add/", data | {"_workflow": "submit"})
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get()
+    assert (article.status, article.created_by) == (Status.REVIEW, journalist)
 
 
 def test_journalist_submits_own_draft_for_review(client_for, journalist, draft_by):
@@ -404,6 +420,90 @@ def test_history_lists_revisions_with_compare_controls(client_for, editor, draft
     assert page.count('name="from"') == 2
 
 
+def test_one_list_of_editable_fields_for_the_form_the_admin_the_history_and_restore():
+    flat = [name for _, options in ArticleAdmin.fieldsets for name in options["fields"]]
+    form_only = {"loaded_version", "substantive_update"}
+    assert [name for name in flat if name not in form_only] == workflow.EDITABLE_FIELDS
+    assert ArticleForm._meta.fields == workflow.EDITABLE_FIELDS
+    assert set(workflow.EDITOR_ONLY_FIELDS) <= set(workflow.EDITABLE_FIELDS)
+    # Everything else on the article is bookkeeping nobody types.
+    typed = {f.name for f in Article._meta.get_fields() if f.editable and not f.auto_created}
+    assert typed - {"id"} == set(workflow.EDITABLE_FIELDS)
+
+
+def snapshot(article):
+    """Every editable field of an article as saved (ids for relations, names for tags)."""
+    article = Article.objects.get(pk=article.pk)
+    values = {}
+    for name in workflow.EDITABLE_FIELDS:
+        if name == "tags":
+            values[name] = set(article.tags.names())
+            continue
+        field = Article._meta.get_field(name)
+        values[name] = (
+            set(getattr(article, name).values_list("pk", flat=True))
+            if field.many_to_many
+            else getattr(article, field.attname)
+        )
+    return values
+
+
+def test_compare_and_restore_cover_every_editable_field_in_form_order(
+    editor, make_article, make_section, make_image, make_user
+):
+    """A revision that changed every editable field: the compare page lists each of them, in
+    the order the form shows them, and restoring the revision before brings each back."""
+    now = timezone.now().replace(microsecond=0)
+    # Revisions keep times to the millisecond (Django's JSON serializer).
+    article = make_article(
+        tags=["قسد"], authors=[editor], created_by=editor, published_at=now - timedelta(hours=3)
+    )
+    article.related.set([make_article()])
+    with reversion.create_revision():
+        article.save()
+    before, original = versions_of(article).first(), snapshot(article)
+    changed = {
+        "kicker": "تحقيق",
+        "headline": "عنوان آخر",
+        "slug": "slug-2",
+        "summary": "ملخص آخر",
+        "body": "<p>نص آخر</p>",
+        "section": make_section(),
+        "lead_image": make_image(),
+        "lead_image_caption": "تعليق آخر",
+        "byline": "مراسل متعاون",
+        "source": "وكالة",
+        "status": Status.UNPUBLISHED,
+        "published_at": now - timedelta(days=2),
+        "expire_at": now + timedelta(days=2),
+        "content_updated_at": now - timedelta(days=1),
+        "is_featured": True,
+        "is_breaking": True,
+        "breaking_until": now + timedelta(hours=1),
+        "review_note": "ملاحظة",
+    }
+    with reversion.create_revision():
+        for name, value in changed.items():
+            setattr(article, name, value)
+        article.save()
+        article.tags.set(["الحسكة"])
+        article.authors.set([make_user("writer")])
+        article.related.set([make_article()])
+        reversion.add_to_revision(article)
+    after = versions_of(article).first()
+    assert set(changed) | {"tags", "authors", "related"} == set(workflow.EDITABLE_FIELDS)
+
+    labels = [str(label) for label, _ in history.changes(before, after)]
+    assert labels == [
+        "الوسوم" if name == "tags" else str(Article._meta.get_field(name).verbose_name)
+        for name in workflow.EDITABLE_FIELDS
+    ]
+    assert all(snapshot(article)[name] != original[name] for name in workflow.EDITABLE_FIELDS)
+
+    workflow.restore(article.pk, before, editor, loaded_version=article.version)
+    assert snapshot(article) == original
+
+
 def test_editor_recovers_a_deleted_article(client_for, editor, draft_by):
     article = draft_by(editor, headline="سيُحذف ثم يعود", tags=["الحسكة"])
     client = client_for(editor)
@@ -447,6 +547,45 @@ def test_preview_link_shows_a_draft_to_someone_without_an_account(client, draft_
     page = response.content.decode()
     assert "مسودة للمعاينة" in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
+
+
+def shape(node):
+    """An element as comparable data: tag, attributes and children, text kept as it is."""
+    return (
+        node.tag,
+        sorted(node.attrs.items()),
+        [child if isinstance(child, str) else shape(child) for child in node.children],
+    )
+
+
+def test_preview_shows_the_body_exactly_as_the_public_page(
+    client, client_for, editor, make_article, draft_by
+):
+    """One context builder for both pages: internal links resolved to canonical URLs, links
+    to articles readers cannot see removed, «اقرأ أيضاً» inserted the same way. The preview
+    used to skip link resolution, so it showed links the public page drops."""
+    target = make_article(headline="الهدف المنشور")
+    hidden = draft_by(editor, headline="مسودة مخفية")
+    body = (
+        f'<p>فقرة أولى فيها <a href="/articles/{target.pk}/">رابط إلى خبر منشور</a> ونص.</p>'
+        f'<p><strong>اقرأ أيضاً:</strong> <a href="/articles/{hidden.pk}/">مسودة</a></p>'
+        f'<p>فقرة ثانية فيها <a href="/articles/{hidden.pk}/">رابط إلى مسودة</a>.</p>'
+        "<h2>عنوان فرعي</h2><p>فقرة ثالثة.</p><p>فقرة رابعة.</p>"
+    )
+    article = make_article(body=body, created_by=editor)
+    make_article(headline="خبر آخر في القسم")  # a related card, for «اقرأ أيضاً»
+
+    public = client.get(article.get_absolute_url())
+    preview = client_for(editor).get(article.get_preview_url())
+    assert (public.status_code, preview.status_code) == (200, 200)
+    public_body = parse_html(public.content).one("div", cls="article-body")
+    preview_body = parse_html(preview.content).one("div", cls="article-body")
+    assert shape(preview_body) == shape(public_body)
+
+    links = [a.attrs["href"] for a in public_body.find_all("a")]
+    assert target.get_absolute_url() in links
+    assert not any(f"/articles/{hidden.pk}/" in href for href in links)
+    assert "رابط إلى مسودة" in public_body.text
 
 
 def test_change_form_has_a_preview_button(client_for, editor, draft_by):
