@@ -5,17 +5,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timeuntil
-from reversion.admin import VersionAdmin
-from reversion.models import Version
 
-from . import history, workflow
+from . import workflow
+from .admin_history import ArticleHistoryAdmin
 from .forms import ArticleForm, ZonedSplitDateTime, zone_label
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
@@ -67,7 +63,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(ArticleHistoryAdmin):
     form = ArticleForm
     list_display = ["headline", "section", "status", "visibility", "published_at", "author_names"]
     list_filter = ["status", "section", "is_featured", "is_breaking"]
@@ -342,124 +338,3 @@ class ArticleAdmin(VersionAdmin):
     @admin.action(description="سحب المقالات المحددة من النشر", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self.run_transition(request, queryset, "unpublish")
-
-    # History: list, compare, restore, recover ------------------------------------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/history/compare/",
-                view(self.compare_view),
-                name="articles_article_compare",
-            ),
-            path(
-                "<path:object_id>/preview-link/",
-                view(self.revoke_preview_view),
-                name="articles_article_revoke_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    def visible_article(self, request, object_id):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_permission(request, obj):
-            raise Http404
-        return obj
-
-    def article_versions(self, obj):
-        return Version.objects.get_for_object(obj).select_related("revision__user")
-
-    def history_view(self, request, object_id, extra_context=None):
-        obj = self.visible_article(request, object_id)
-        context = {"versions": self.article_versions(obj), **(extra_context or {})}
-        return super().history_view(request, object_id, context)
-
-    def compare_view(self, request, object_id):
-        obj = self.visible_article(request, object_id)
-        versions = self.article_versions(obj)
-        try:
-            old = versions.get(pk=int(request.GET.get("from", "")))
-            new = versions.get(pk=int(request.GET.get("to", "")))
-        except (ValueError, Version.DoesNotExist):
-            raise Http404 from None
-        if old.revision.date_created > new.revision.date_created:
-            old, new = new, old
-        context = self.history_context(request, obj, "مقارنة نسختين", old=old, new=new)
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Shows what restoring a revision would change; POST restores it as a new revision,
-        through the same checks as any save (workflow.restore)."""
-        obj = self.visible_article(request, object_id)
-        version = get_object_or_404(self.article_versions(obj), pk=version_id)
-        if request.method == "POST":
-            if not self.has_change_permission(request, obj):
-                raise PermissionDenied
-            return self.restore(request, obj, version)
-        latest = self.article_versions(obj).first()
-        context = self.history_context(
-            request,
-            obj,
-            "استعادة نسخة سابقة",
-            old=latest,
-            new=version,
-            can_restore=self.has_change_permission(request, obj),
-        )
-        return TemplateResponse(request, "admin/articles/article/revision.html", context)
-
-    def restore(self, request, obj, version):
-        change_url = reverse("admin:articles_article_change", args=[obj.pk])
-        loaded = request.POST.get("version", "")
-        try:
-            _, warnings = workflow.restore(
-                obj.pk, version, request.user, int(loaded) if loaded.isdigit() else None
-            )
-        except workflow.StaleEdit as stale:
-            messages.error(request, str(stale))
-            return redirect(request.path)
-        except workflow.Busy:
-            messages.error(request, workflow.Busy.message)
-            return redirect(request.path)
-        messages.success(request, "استُعيدت النسخة وحُفظت نسخةً جديدة في السجل. راجعها هنا.")
-        for warning in warnings:
-            messages.warning(request, warning)
-        return redirect(change_url)
-
-    def history_context(self, request, obj, title, old, new, **extra):
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": obj,
-            "title": title,
-            "old": old,
-            "new": new,
-            "rows": history.changes(old, new),
-            **extra,
-        }
-
-    def recoverlist_view(self, request, extra_context=None):
-        if not workflow.can_publish(request.user):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if not workflow.can_publish(request.user):
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
-
-    def revoke_preview_view(self, request, object_id):
-        obj = self.visible_article(request, object_id)
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        if request.method == "POST":
-            workflow.regenerate_preview_secret(obj.pk, request.user)
-            messages.success(request, "أُلغيت كل روابط المعاينة المشتركة لهذا المقال.")
-            return redirect("admin:articles_article_change", obj.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": obj,
-            "title": "إلغاء روابط المعاينة",
-        }
-        return TemplateResponse(request, "admin/articles/article/revoke_preview.html", context)
