@@ -1,6 +1,10 @@
 # The two commands people run: `make run` and `make test`. Both set up everything they need.
 PYTHON ?= python3
-VENV := .venv
+# Forward leg: `make test DJANGO_VERSION=6.1 PYTHON=python3.12` runs the same steps in its own
+# virtualenv, with requirements-dev.txt and then the newest Django of that series (last tested:
+# 6.1.3). Without DJANGO_VERSION: the pinned Django of requirements.txt in .venv.
+DJANGO_VERSION ?=
+VENV := .venv$(if $(DJANGO_VERSION),-django$(DJANGO_VERSION))
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
@@ -10,6 +14,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(if $(DJANGO_VERSION),$(BIN)/pip install --quiet --disable-pip-version-check "Django==$(DJANGO_VERSION).*")
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,7 +35,7 @@ test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache test-artifacts
+	rm -rf .venv .venv-django* staticfiles .pytest_cache test-artifacts
 
 # Dataset + gunicorn + load on 127.0.0.1 (PostgreSQL newsroom_bench, Redis db 5, port 8115);
 # results table on stdout. `make bench BENCH_ARGS="--articles 1000000"` for the scale run.
