@@ -23,7 +23,9 @@ logger = logging.getLogger("pagecache")
 
 CACHE_ALIAS = "default"
 GENERATION_KEY = "pagecache:generation"
-# Remembered values each process also keeps in memory (navigation, breaking strip, counts).
+# Pages and remembered values (navigation, breaking strip, counts) each process also keeps
+# in memory, under keys that hold the generation.
+LOCAL_PAGES = 200
 LOCAL_VALUES = 200
 
 # Set when a bump could not reach the cache; the next request of this process retries it.
@@ -123,11 +125,12 @@ def request_generation(cache):
     return scope["generation"]
 
 
-class RecentValues:
-    """The values this process remembered last, by key (which holds the generation), so a
-    render reads only the generation from the cache, not the navigation and the strip
-    (reading and unpickling them on every render was about 1.2 ms). Never trusted without
-    reading the generation: a stale generation simply finds nothing here."""
+class Recent:
+    """What this process served or remembered last, by key (which holds the generation): a
+    hit on a hot page then reads only the generation from the cache, not the page, and a
+    render reads the generation, not the navigation and the strip (reading and unpickling
+    them on every render was about 1.2 ms). Never trusted without reading the generation:
+    a stale generation simply finds nothing here."""
 
     def __init__(self, size):
         self.size = size
@@ -155,7 +158,8 @@ class RecentValues:
             self.entries.clear()
 
 
-recent_values = RecentValues(LOCAL_VALUES)
+recent_pages = Recent(LOCAL_PAGES)
+recent_values = Recent(LOCAL_VALUES)
 
 
 def remember(name, compute):

@@ -25,6 +25,7 @@ from .generation import (
     bump_pending,
     current_generation,
     page_cache,
+    recent_pages,
     request_scope,
     safe,
     seconds_to_keep,
@@ -113,12 +114,18 @@ class PageCacheMiddleware:
 
     def lookup(self, request, cache):
         """The current generation, the page's key under it and the cached page if any, in
-        one round trip while the generation has not moved: the generation and the page
-        stored under the generation this thread saw last are read together (one MGET, a
-        consistent snapshot). Only when the generation has moved is the page read again."""
+        one round trip while the generation has not moved. When this process holds the page
+        under the generation this thread saw last, only the generation is read (a few bytes);
+        otherwise the generation and the page stored under that generation are read together
+        (one MGET, a consistent snapshot). Only when the generation has moved is the page
+        read again under the new one."""
         digest = self.digest(request)
         guess = f"pagecache:{getattr(self.seen, 'generation', None)}:{digest}"
-        found = cache.get_many([GENERATION_KEY, guess])
+        held = recent_pages.get(guess)
+        if held is not None:
+            found = {GENERATION_KEY: cache.get(GENERATION_KEY), guess: held}
+        else:
+            found = cache.get_many([GENERATION_KEY, guess])
         generation = found.get(GENERATION_KEY)
         if generation is None:
             generation = current_generation(cache)
@@ -126,6 +133,8 @@ class PageCacheMiddleware:
         request_scope.get()["generation"] = generation
         key = f"pagecache:{generation}:{digest}"
         entry = found.get(guess) if key == guess else cache.get(key)
+        if entry is not None and entry is not held:
+            recent_pages.put(key, entry)
         return generation, key, entry
 
     @staticmethod
@@ -207,6 +216,7 @@ class PageCacheMiddleware:
             "expires": modified + timeout,
         }
         safe(lambda: cache.set(key, entry, timeout))
+        recent_pages.put(key, entry)
         return entry
 
     def replay(self, request, entry):

@@ -16,7 +16,7 @@ from articles import related
 from articles.models import Article
 from articles.roles import EDITORS, JOURNALISTS
 from images.models import Image
-from pagecache.generation import recent_values
+from pagecache.generation import recent_pages, recent_values
 from sections.models import Section
 
 IN_CI = os.environ.get("CI") == "true"
@@ -186,6 +186,7 @@ def _page_cache_off(settings):
     Pages a process keeps in memory are forgotten too: frozen clocks can give two tests the
     same generation number."""
     settings.PAGE_CACHE_ENABLED = False
+    recent_pages.clear()
     recent_values.clear()
     # Articles queued for ranking by a test whose transaction never committed.
     related.forget_pending()

@@ -130,6 +130,25 @@ def test_a_bump_by_another_process_ends_every_cached_page_at_once(
     served_from_cache(client, url, django_assert_num_queries)
 
 
+def test_a_hot_page_is_served_from_process_memory_but_never_past_a_bump(
+    client, make_article, page_cache_on, committed, django_assert_num_queries
+):
+    """Each process keeps the pages it served last; a hit on one reads only the generation
+    from the shared cache, and a bump (made by any process) still ends it at once."""
+    article = make_article(headline="خبر ساخن")
+    url = article.get_absolute_url()
+    client.get(url)
+    cache = page_cache()
+    generation = current_generation(cache)
+    cache.clear()  # the shared copy is gone; only the generation is put back
+    cache.set(GENERATION_KEY, generation, None)
+    assert "خبر ساخن" in served_from_cache(client, url, django_assert_num_queries).content.decode()
+    with committed():
+        article.headline = "خبر بعد التعديل"
+        article.save()
+    assert "خبر بعد التعديل" in client.get(url).content.decode()
+
+
 def test_a_remembered_value_is_kept_in_process_memory_but_never_past_a_bump_or_its_end(
     make_article, page_cache_on, db_clock
 ):
