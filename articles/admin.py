@@ -140,13 +140,21 @@ class ArticleAdmin(ArticleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if workflow.can_publish(request.user):
             return ["preview_links"] if obj else []
-        return [*workflow.EDITOR_ONLY_FIELDS, *(["preview_links"] if obj else [])]
+        return [
+            *workflow.EDITOR_ONLY_FIELDS,
+            "related_shown",
+            *(["preview_links"] if obj else []),
+        ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, dict(options)) for name, options in self.fieldsets]
         if not workflow.can_publish(request.user):
+            # Editors' picks are shown to others as they may see them (related_shown).
+            shown = {"related": "related_shown"}
             for _, options in fieldsets:
-                options["fields"] = [f for f in options["fields"] if f != "substantive_update"]
+                options["fields"] = [
+                    shown.get(f, f) for f in options["fields"] if f != "substantive_update"
+                ]
         if obj is not None:
             fieldsets.insert(1, ("المعاينة", {"fields": ["preview_links"]}))
         return fieldsets
@@ -174,6 +182,17 @@ class ArticleAdmin(ArticleHistoryAdmin):
     @admin.display(description="الكتّاب")
     def author_names(self, obj):
         return "، ".join(a.get_full_name() or a.username for a in obj.authors.all())
+
+    @admin.display(description=Article._meta.get_field("related").verbose_name)
+    def related_shown(self, obj):
+        """The editor's related picks, read-only, as the person reading the form may see
+        them: someone else's unpublished article is «مقال غير متاح», never its headline
+        (Django would show every pick's headline). render_change_form says who reads."""
+        reader = getattr(obj, "form_reader", None)
+        if obj.pk is None or reader is None:
+            return self.get_empty_value_display()
+        names = workflow.headlines_for(reader, obj.related.all())
+        return "، ".join(names) or self.get_empty_value_display()
 
     @admin.display(description="روابط المعاينة")
     def preview_links(self, obj):
@@ -280,6 +299,12 @@ class ArticleAdmin(ArticleHistoryAdmin):
             )
         elif action in DONE:
             messages.success(request, DONE[action])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # A display method sees the article, not who reads it: related_shown needs both.
+            obj.form_reader = request.user
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Workflow buttons and object tools ------------------------------------------------
 

@@ -493,7 +493,7 @@ def test_compare_and_restore_cover_every_editable_field_in_form_order(
     after = versions_of(article).first()
     assert set(changed) | {"tags", "authors", "related"} == set(workflow.EDITABLE_FIELDS)
 
-    labels = [str(label) for label, _ in history.changes(before, after)]
+    labels = [str(label) for label, _ in history.changes(before, after, editor)]
     assert labels == [
         "الوسوم" if name == "tags" else str(Article._meta.get_field(name).verbose_name)
         for name in workflow.EDITABLE_FIELDS
