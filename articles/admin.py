@@ -38,6 +38,13 @@ def published_at_text(article):
     return f"{local:%Y-%m-%d %H:%M} ({zone_label(article.published_at)})"
 
 
+def field_label(name):
+    """What the change form calls a field: the form's own label for its own fields."""
+    if name in ArticleForm.declared_fields:
+        return str(ArticleForm.declared_fields[name].label)
+    return str(Article._meta.get_field(name).verbose_name)
+
+
 def article_fieldsets():
     """The change form's groups (workflow.EDITABLE_FIELDSETS) with the form's own two fields:
     the version it was loaded at (hidden) first, «تحديث جوهري» after the date it stamps."""
@@ -140,8 +147,10 @@ class ArticleAdmin(ArticleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if workflow.can_publish(request.user):
             return ["preview_links"] if obj else []
+        # A declared form field listed here is removed from the form by the admin itself.
         return [
             *workflow.EDITOR_ONLY_FIELDS,
+            *workflow.EDITOR_ONLY_FORM_FIELDS,
             "related_shown",
             *(["preview_links"] if obj else []),
         ]
@@ -153,7 +162,9 @@ class ArticleAdmin(ArticleHistoryAdmin):
             shown = {"related": "related_shown"}
             for _, options in fieldsets:
                 options["fields"] = [
-                    shown.get(f, f) for f in options["fields"] if f != "substantive_update"
+                    shown.get(f, f)
+                    for f in options["fields"]
+                    if f not in workflow.EDITOR_ONLY_FORM_FIELDS
                 ]
         if obj is not None:
             fieldsets.insert(1, ("المعاينة", {"fields": ["preview_links"]}))
@@ -253,7 +264,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
         form, so nothing was applied; say so, and log it."""
         forged = [
             name
-            for name in workflow.EDITOR_ONLY_FIELDS
+            for name in [*workflow.EDITOR_ONLY_FIELDS, *workflow.EDITOR_ONLY_FORM_FIELDS]
             if name not in form.fields
             and any(key == name or key.startswith(f"{name}_") for key in request.POST)
         ]
@@ -261,7 +272,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
             workflow.security_log.warning(
                 "ignored fields %s from user=%s article=%s", forged, request.user.pk, obj.pk
             )
-            labels = "، ".join(str(Article._meta.get_field(n).verbose_name) for n in forged)
+            labels = "، ".join(field_label(name) for name in forged)
             messages.warning(request, f"لم تُطبَّق هذه الحقول لأنها للمحررين فقط: {labels}.")
 
     def log_change(self, request, obj, message):

@@ -64,6 +64,11 @@ EDITOR_ONLY_FIELDS = [
     "review_note",
 ]
 
+# The form's own fields that change an editor-only field: «تحديث جوهري» stamps
+# content_updated_at. Left out of everyone else's form, and ignored (with the same warning)
+# when a forged POST carries them.
+EDITOR_ONLY_FORM_FIELDS = ["substantive_update"]
+
 # What a related pick someone may not read is called, wherever its headline would show.
 UNAVAILABLE = "مقال غير متاح"
 
