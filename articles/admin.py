@@ -38,6 +38,13 @@ def published_at_text(article):
     return f"{local:%Y-%m-%d %H:%M} ({zone_label(article.published_at)})"
 
 
+def field_label(name):
+    """What the change form calls a field: the form's own label for its own fields."""
+    if name in ArticleForm.declared_fields:
+        return str(ArticleForm.declared_fields[name].label)
+    return str(Article._meta.get_field(name).verbose_name)
+
+
 def article_fieldsets():
     """The change form's groups (workflow.EDITABLE_FIELDSETS) with the form's own two fields:
     the version it was loaded at (hidden) first, «تحديث جوهري» after the date it stamps."""
@@ -140,13 +147,25 @@ class ArticleAdmin(ArticleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if workflow.can_publish(request.user):
             return ["preview_links"] if obj else []
-        return [*workflow.EDITOR_ONLY_FIELDS, *(["preview_links"] if obj else [])]
+        # A declared form field listed here is removed from the form by the admin itself.
+        return [
+            *workflow.EDITOR_ONLY_FIELDS,
+            *workflow.EDITOR_ONLY_FORM_FIELDS,
+            "related_shown",
+            *(["preview_links"] if obj else []),
+        ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, dict(options)) for name, options in self.fieldsets]
         if not workflow.can_publish(request.user):
+            # Editors' picks are shown to others as they may see them (related_shown).
+            shown = {"related": "related_shown"}
             for _, options in fieldsets:
-                options["fields"] = [f for f in options["fields"] if f != "substantive_update"]
+                options["fields"] = [
+                    shown.get(f, f)
+                    for f in options["fields"]
+                    if f not in workflow.EDITOR_ONLY_FORM_FIELDS
+                ]
         if obj is not None:
             fieldsets.insert(1, ("المعاينة", {"fields": ["preview_links"]}))
         return fieldsets
@@ -174,6 +193,17 @@ class ArticleAdmin(ArticleHistoryAdmin):
     @admin.display(description="الكتّاب")
     def author_names(self, obj):
         return "، ".join(a.get_full_name() or a.username for a in obj.authors.all())
+
+    @admin.display(description=Article._meta.get_field("related").verbose_name)
+    def related_shown(self, obj):
+        """The editor's related picks, read-only, as the person reading the form may see
+        them: someone else's unpublished article is «مقال غير متاح», never its headline
+        (Django would show every pick's headline). render_change_form says who reads."""
+        reader = getattr(obj, "form_reader", None)
+        if obj.pk is None or reader is None:
+            return self.get_empty_value_display()
+        names = workflow.headlines_for(reader, obj.related.all())
+        return "، ".join(names) or self.get_empty_value_display()
 
     @admin.display(description="روابط المعاينة")
     def preview_links(self, obj):
@@ -234,7 +264,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
         form, so nothing was applied; say so, and log it."""
         forged = [
             name
-            for name in workflow.EDITOR_ONLY_FIELDS
+            for name in [*workflow.EDITOR_ONLY_FIELDS, *workflow.EDITOR_ONLY_FORM_FIELDS]
             if name not in form.fields
             and any(key == name or key.startswith(f"{name}_") for key in request.POST)
         ]
@@ -242,7 +272,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
             workflow.security_log.warning(
                 "ignored fields %s from user=%s article=%s", forged, request.user.pk, obj.pk
             )
-            labels = "، ".join(str(Article._meta.get_field(n).verbose_name) for n in forged)
+            labels = "، ".join(field_label(name) for name in forged)
             messages.warning(request, f"لم تُطبَّق هذه الحقول لأنها للمحررين فقط: {labels}.")
 
     def log_change(self, request, obj, message):
@@ -280,6 +310,12 @@ class ArticleAdmin(ArticleHistoryAdmin):
             )
         elif action in DONE:
             messages.success(request, DONE[action])
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # A display method sees the article, not who reads it: related_shown needs both.
+            obj.form_reader = request.user
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Workflow buttons and object tools ------------------------------------------------
 

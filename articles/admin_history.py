@@ -105,7 +105,7 @@ class ArticleHistoryAdmin(VersionAdmin):
             "title": title,
             "old": old,
             "new": new,
-            "rows": history.changes(old, new),
+            "rows": history.changes(old, new, request.user),
             **extra,
         }
 

@@ -7,13 +7,18 @@ class ArticlesConfig(AppConfig):
     verbose_name = "المقالات"
 
     def ready(self):
-        from . import search
+        from images.permissions import register as register_image_use
+        from tags.permissions import register as register_tag_visibility
+
+        from . import search, workflow
         from .cache_policy import register_with_page_cache
-        from .models import Article
+        from .models import Article, images_shown_publicly
         from .related import connect_ranking
         from .roles import ensure_groups
 
         register_with_page_cache()
+        register_image_use(images_shown_publicly)
+        register_tag_visibility(workflow.visible_tags)
         # After the page cache's receivers: a list ranked after commit bumps the generation
         # again if it changed, so no page is cached with the list from before the save.
         connect_ranking()

@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from .models import Article, ArticleTag
-from .workflow import EDITABLE_FIELDS, local_time_text, revision_tag_ids
+from .workflow import EDITABLE_FIELDS, headlines_for, local_time_text, revision_tag_ids
 
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|tr)>|<br\s*/?>", re.IGNORECASE)
 TOKEN = re.compile(r"\s+|[^\s]+")
@@ -31,8 +31,9 @@ def tag_names(version):
     )
 
 
-def readable(version, name):
-    """A field of a revision as text a journalist recognises."""
+def readable(version, name, viewer):
+    """A field of a revision as text a journalist recognises; articles (related picks) as
+    `viewer` may see them: someone else's draft is not named."""
     if name == "tags":
         return tag_names(version)
     field = Article._meta.get_field(name)
@@ -41,6 +42,8 @@ def readable(version, name):
         return body_text(value)
     if field.many_to_many:
         objects = field.related_model._default_manager.filter(pk__in=value or [])
+        if field.related_model is Article:
+            return "، ".join(headlines_for(viewer, objects))
         return "، ".join(sorted(str(o) for o in objects))
     if field.is_relation:
         if value is None:
@@ -71,12 +74,13 @@ def inline_diff(old, new):
     return mark_safe("".join(out))  # noqa: S308 -- every piece above is escaped
 
 
-def changes(old, new):
-    """[(label, diff)] for the fields that differ between two revisions."""
+def changes(old, new, viewer):
+    """[(label, diff)] for the fields that differ between two revisions, as `viewer` may
+    see them."""
     rows = []
     for name in EDITABLE_FIELDS:
         label = "الوسوم" if name == "tags" else Article._meta.get_field(name).verbose_name
-        before, after = readable(old, name), readable(new, name)
+        before, after = readable(old, name, viewer), readable(new, name, viewer)
         if before != after:
             rows.append((label, inline_diff(before, after)))
     return rows

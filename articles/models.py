@@ -503,6 +503,14 @@ class Correction(models.Model):
         return self.text[:60]
 
 
+def images_shown_publicly(images):
+    """The images of `images` that a live or scheduled article shows, as lead image or in its
+    body: those are published work, which only editors change (images/permissions.py, where
+    ArticlesConfig.ready registers this)."""
+    shown = Article.objects.filter(Article.objects.published_q() | Article.objects.scheduled_q())
+    return images.filter(Q(lead_for__in=shown) | Q(in_bodies__article__in=shown))
+
+
 # History: every save through the admin or a workflow function is a revision. Tags and
 # corrections are followed so a recovered article comes back whole. The preview secret is
 # left out: restoring an old revision must never revive revoked share links; the remembered

@@ -30,6 +30,7 @@ ROLE_PERMISSIONS = {
         "articles.view_correction",
         "images.add_image",
         "images.change_image",
+        "images.change_any_image",
         "images.delete_image",
         "images.view_image",
         "sections.add_section",

@@ -241,12 +241,15 @@ def article_preview(request, token):
 @require_GET
 @staff_member_required
 def editor_article_search(request):
-    """For the editor's "اقرأ أيضاً" button: any article by headline, with its status, so the
-    journalist sees whether the link will show (links to hidden articles are not rendered)."""
+    """For the editor's "اقرأ أيضاً" button: articles by headline, with their status, so the
+    journalist sees whether the link will show (links to hidden articles are not rendered).
+    Only what this user may read (workflow.readable_by): a journalist gets their own articles
+    and public ones, never a colleague's draft."""
     if not request.user.has_perm("articles.change_article"):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()[:200]
-    articles = Article.objects.filter(headline__icontains=query).with_is_live()
+    found = Article.objects.filter(headline__icontains=query)
+    articles = workflow.readable_by(request.user, found).with_is_live()
     results = [
         {
             "id": article.pk,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
@@ -62,6 +63,14 @@ EDITOR_ONLY_FIELDS = [
     "related",
     "review_note",
 ]
+
+# The form's own fields that change an editor-only field: «تحديث جوهري» stamps
+# content_updated_at. Left out of everyone else's form, and ignored (with the same warning)
+# when a forged POST carries them.
+EDITOR_ONLY_FORM_FIELDS = ["substantive_update"]
+
+# What a related pick someone may not read is called, wherever its headline would show.
+UNAVAILABLE = "مقال غير متاح"
 
 # The states a journalist may still edit their own article in.
 JOURNALIST_EDITABLE = {Status.DRAFT, Status.REVIEW}
@@ -147,6 +156,39 @@ def can_view(user, article):
     if not user.is_active or not user.has_perm("articles.view_article"):
         return False
     return can_publish(user) or is_own(user, article)
+
+
+def readable_by(user, articles=None):
+    """The articles (of the queryset `articles`, or all) `user` may read in the newsroom's
+    tools outside their own list: the «اقرأ أيضاً» search, related picks shown in a form or
+    a history, the tags of the tag admin. Editors read every article; anyone else their own,
+    in any state, and what readers can read. Someone else's unpublished work is not theirs
+    to see. (The admin's list is narrower, can_view: a journalist's own articles, which are
+    what they may open and edit.)"""
+    articles = Article.objects.all() if articles is None else articles
+    if can_publish(user):
+        return articles
+    return articles.filter(Q(created_by=user) | Article.objects.published_q())
+
+
+def headlines_for(user, articles):
+    """The headlines of `articles` (a queryset) as `user` may see them, sorted: an article
+    they may not read (readable_by) is «مقال غير متاح», never its headline."""
+    shown = sorted(readable_by(user, articles).values_list("headline", flat=True))
+    return shown + [UNAVAILABLE] * (articles.count() - len(shown))
+
+
+def visible_tags(user, tags):
+    """The tags of `tags` (a Tag queryset) that `user` may see in the tag admin: those an
+    article they may read carries (readable_by), and those no article carries, which reveal no
+    story (and a journalist who adds a tag there must find it). Registered with `tags` from
+    ArticlesConfig.ready."""
+    if can_publish(user):
+        return tags
+    carried = ArticleTag.objects.filter(tag=OuterRef("pk"))
+    return tags.filter(
+        Exists(carried.filter(content_object__in=readable_by(user))) | ~Exists(carried)
+    )
 
 
 def can_edit(user, article):

@@ -5,6 +5,7 @@ import uuid
 from functools import partial, reduce
 from urllib.parse import quote
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage, storages
@@ -14,6 +15,8 @@ from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from reversion.errors import RevertError
+from reversion.models import Version
 
 from . import renditions as rendition_maker
 from .validation import FORMATS, CleanFile, clean_upload
@@ -138,6 +141,7 @@ class Image(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("change_any_image", "يستطيع تعديل أي صورة، ولو عرضها مقال منشور")]
         verbose_name = "صورة"
         verbose_name_plural = "الصور"
 
@@ -146,12 +150,17 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         """Whatever the path (admin, picker, shell, demo), only re-encoded bytes are kept;
-        renditions follow once the transaction commits; a failure leaves no file behind."""
+        renditions follow once the transaction commits; a failure leaves no file behind.
+        A replaced file is kept, with its renditions, and named by a revision (the admin
+        saves one per change; elsewhere the state being replaced is saved first), so it can
+        be restored, and pages or shares still naming it keep working."""
         new_file = self.has_new_file()
         recrop = not new_file and self.focal_point_changed()
-        superseded, raw_upload = [], None
+        raw_upload = None
         if new_file:
-            superseded, raw_upload = self.take_clean_file()
+            if not self._state.adding and not reversion.is_active():
+                keep_in_history(self.pk)
+            raw_upload = self.take_clean_file()
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
@@ -162,9 +171,8 @@ class Image(models.Model):
         finally:
             # Uploaded bytes written before save() never outlive it, whatever happens.
             delete_files([raw_upload])
-        if new_file:
-            transaction.on_commit(partial(delete_files, superseded))
-        if new_file or recrop:
+        # No renditions: a restored revision saved before they were made, or a failed build.
+        if new_file or recrop or not self.renditions:
             transaction.on_commit(partial(build_renditions, self.pk))
 
     def get_absolute_url(self):
@@ -190,13 +198,9 @@ class Image(models.Model):
         return bool(self.file) and self.file.storage.exists(self.file.name)
 
     def take_clean_file(self):
-        """Swap the file for its re-encoded version. Returns the names of the files of the
-        previous version, and the name of raw uploaded bytes already in storage, if any."""
-        superseded, raw_upload = [], None
-        if not self._state.adding:
-            old = type(self).objects.filter(pk=self.pk).values("file", "renditions").first()
-            if old:
-                superseded = [old["file"], *rendition_maker.files_of(old["renditions"])]
+        """Swap the file for its re-encoded version. Returns the name of raw uploaded bytes
+        already in storage, if any."""
+        raw_upload = None
         if self.file_in_storage():
             # Written to storage before save() (e.g. `image.file.save(..., save=False)`):
             # replace those bytes too.
@@ -215,7 +219,7 @@ class Image(models.Model):
             self.file = clean.content
             self.width, self.height = clean.width, clean.height
         self.renditions = {}
-        return superseded, raw_upload
+        return raw_upload
 
     def focal_point_changed(self):
         if self._state.adding:
@@ -260,8 +264,49 @@ def delete_files(names):
             default_storage.delete(name)
 
 
+def keep_in_history(pk):
+    """Save the image as stored now as a revision of its own when it has none (uploaded by
+    the demo loader, a shell, or before images had history), so that what a change replaces
+    can be restored. Runs outside any other revision: one open now would take this state
+    as the new one."""
+    if Version.objects.get_for_object_reference(Image, pk).exists():
+        return
+    stored = Image.objects.filter(pk=pk).first()
+    if stored is None:
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(stored)
+        reversion.set_user(stored.uploaded_by)
+        reversion.set_comment("الصورة كما كانت قبل أول تعديل محفوظ في السجل.")
+
+
+def history_files(versions):
+    """{name: version pk} of the library files that `versions` (revisions of images) name."""
+    names = {}
+    for version in versions:
+        try:
+            name = str(version.field_dict.get("file") or "")
+        except RevertError:  # a revision this code can no longer read
+            continue
+        if name:
+            names.setdefault(name, version.pk)
+    return names
+
+
+def delete_with_renditions(names):
+    delete_files([*names, *(r for name in names for r in rendition_maker.stored_for(name))])
+
+
 @receiver(post_delete, sender=Image)
 def delete_files_after_commit(sender, instance, **kwargs):
-    """Only once the deletion is committed: a rolled-back delete keeps its files."""
-    names = [instance.file.name, *rendition_maker.files_of(instance.renditions or {})]
-    transaction.on_commit(partial(delete_files, names))
+    """Only once the deletion is committed: a rolled-back delete keeps its files. Every file
+    the image ever had goes, with its renditions and its history: deleting is how a picture
+    that must go (say, it identifies a source) really goes."""
+    history = Version.objects.get_for_object_reference(Image, instance.pk)
+    names = [instance.file.name, *history_files(history).keys() - {instance.file.name}]
+    history.delete()
+    transaction.on_commit(partial(delete_with_renditions, names))
+
+
+# History: every change in the admin is a revision (ImageAdmin), restorable there.
+reversion.register(Image)

@@ -31,8 +31,12 @@ MIME_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpg": "image/jpeg", "
 
 
 def folder_for(image):
+    return folder_of(image.file.name)
+
+
+def folder_of(name):
     """renditions/2026/11/<uuid>/ beside images/2026/11/<uuid>.jpg: generated names only."""
-    path = PurePosixPath(image.file.name)
+    path = PurePosixPath(name)
     return PurePosixPath("renditions", *path.parent.parts[1:], path.stem)
 
 
@@ -128,6 +132,17 @@ def files_of(renditions):
             yield from (entry[0] for entry in entries)
     if social := renditions.get("social"):
         yield social[0]
+
+
+def stored_for(name):
+    """Every rendition in storage of the library file `name` (they share its folder),
+    whatever record names them: an image's revision is saved before its renditions are made."""
+    folder = str(folder_of(name))
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{file}" for file in files]
 
 
 def missing(image):

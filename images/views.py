@@ -1,5 +1,8 @@
-"""The editor's image library picker: staff only, JSON, searchable, with thumbnails."""
+"""The editor's image library picker: staff only, JSON, searchable, with thumbnails. It only
+ever adds images (owned by whoever uploads them); changing one is the image admin's, under
+its rules (images/permissions.py)."""
 
+import reversion
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -55,7 +58,11 @@ def picker_upload(request):
     image = form.save(commit=False)
     image.uploaded_by = request.user
     try:
-        image.save()
+        # Its first revision, as an upload in the admin has: the image's history starts here.
+        with reversion.create_revision():
+            image.save()
+            reversion.set_user(request.user)
+            reversion.set_comment("رُفعت من محرّر المقال.")
     except OSError:
         return JsonResponse({"errors": {"file": [STORAGE_FAILED]}}, status=503)
     image.refresh_from_db()

@@ -8,6 +8,7 @@ from articles import feeds, views
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from core.routing import register_converters
 from ops import health
+from security.admin_shortcut import view_on_site
 from security.login_throttle import throttled
 
 register_converters()  # `uslug`, before any app's URLs are read
@@ -23,6 +24,12 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     # Before admin.site.urls so that this name wins: the admin's login, throttled.
     path("admin/login/", throttled(admin.site.login), name="admin_login_throttled"),
+    # Before admin.site.urls too: «عرض على الموقع» asks the model's admin who may see what.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="admin_view_on_site_checked",
+    ),
     path("admin/", admin.site.urls),
     path("editor/images/", include("images.urls")),
     # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by

@@ -41,6 +41,8 @@ NOT_PUBLIC = {
     "healthz": "liveness probe for the process supervisor; JSON, lists no articles",
     "readyz": "readiness probe for the load balancer; JSON, lists no articles",
     "admin_login_throttled": "the admin's login form (throttled); lists no articles",
+    "admin_view_on_site_checked": "the admin's «عرض على الموقع» redirect, staff only, checked "
+    "against the model's admin (tests/test_others_drafts.py)",
     "article_preview": "signed, expiring draft preview for people holding a link; never cached, "
     "noindex (tests/test_workflow.py covers tampering, expiry and revocation)",
     "image_picker": "staff-only JSON for the editor's image library picker",

@@ -302,12 +302,15 @@ def test_the_editor_offers_exactly_the_agreed_tags_and_no_raw_html_editing():
     assert allowlist["url_schemes"] == {"http", "https", "mailto", "tel"}
 
 
-def test_read_also_search_finds_any_article_by_headline_with_its_status(
+def test_read_also_search_finds_articles_by_headline_with_their_status(
     client, journalist, make_article
 ):
     live = make_article(headline="افتتاح سوق الحسكة")
     draft = make_article(
-        headline="مسودة عن سوق الحسكة", status=Article.Status.DRAFT, published_at=None
+        headline="مسودة عن سوق الحسكة",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        created_by=journalist,
     )
     make_article(headline="خبر آخر")
     assert client.get("/editor/articles/", {"q": "سوق"}).status_code == 302

@@ -132,6 +132,26 @@ def test_forged_editor_fields_from_a_journalist_are_ignored_with_a_message(
     assert any("ignored fields" in r.message for r in caplog.records)
 
 
+def test_forged_substantive_update_from_a_journalist_is_ignored_with_a_message(
+    client_for, journalist, draft_by, caplog
+):
+    """«تحديث جوهري» is hidden from journalists; posted anyway, it must not stamp
+    content_updated_at (an editor-only field) but be refused like the others."""
+    article = draft_by(journalist)
+    client = client_for(journalist)
+    with caplog.at_level(logging.WARNING, logger="newsroom.security"):
+        response = save(client, article, substantive_update="on")
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.content_updated_at is None
+    page = client.get(response["Location"]).content.decode()
+    assert "لم تُطبَّق هذه الحقول لأنها للمحررين فقط: تحديث جوهري." in page
+    assert any(
+        "ignored fields" in r.getMessage() and "substantive_update" in r.getMessage()
+        for r in caplog.records
+    )
+
+
 def test_journalist_cannot_use_an_editor_button(client_for, journalist, draft_by):
     article = draft_by(journalist)
     response = save(client_for(journalist), article, button="publish")
@@ -493,7 +513,7 @@ def test_compare_and_restore_cover_every_editable_field_in_form_order(
     after = versions_of(article).first()
     assert set(changed) | {"tags", "authors", "related"} == set(workflow.EDITABLE_FIELDS)
 
-    labels = [str(label) for label, _ in history.changes(before, after)]
+    labels = [str(label) for label, _ in history.changes(before, after, editor)]
     assert labels == [
         "الوسوم" if name == "tags" else str(Article._meta.get_field(name).verbose_name)
         for name in workflow.EDITABLE_FIELDS
