@@ -115,8 +115,11 @@ class ArticleHistoryAdmin(VersionAdmin):
         return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
+        """Editors only, and only a deleted article's revision: reversion's own view looks
+        the version up by id whatever its model, and images have revisions too."""
         if not workflow.can_publish(request.user):
             raise PermissionDenied
+        get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
         return super().recover_view(request, version_id, extra_context)
 
     def revoke_preview_view(self, request, object_id):

@@ -543,6 +543,19 @@ def test_editor_recovers_a_deleted_article(client_for, editor, draft_by):
     assert list(restored.tags.names()) == ["الحسكة"]
 
 
+def test_the_article_recover_view_refuses_another_models_revision(client_for, editor, make_image):
+    """Reversion's recover view looks a version up by id whatever its model; images have
+    revisions too, so an image's version id must not reach it through the article admin."""
+    import reversion
+
+    image = make_image()
+    with reversion.create_revision():
+        image.save()
+    version = Version.objects.get_for_object(image).get()
+    client = client_for(editor)
+    assert client.get(f"/admin/articles/article/recover/{version.pk}/").status_code == 404
+
+
 def test_journalist_cannot_recover_deleted_articles(client_for, journalist, draft_by):
     draft_by(journalist)
     client = client_for(journalist)
