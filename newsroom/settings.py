@@ -189,6 +189,16 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Login-throttle counters get a Redis of their own when LOGIN_THROTTLE_REDIS_URL is set, so
+# that page-cache pressure can never evict them (a database number on the same server would
+# share its memory limit and eviction). Otherwise they share the default cache.
+if os.environ.get("LOGIN_THROTTLE_REDIS_URL"):
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["LOGIN_THROTTLE_REDIS_URL"],
+        "KEY_PREFIX": "newsroom",
+    }
+LOGIN_THROTTLE_CACHE = "throttle" if "throttle" in CACHES else "default"
 
 # Whole anonymous pages (the pagecache app). On by default only with a shared cache
 # (REDIS_URL): invalidation bumps a generation in the cache, and a local-memory cache is

@@ -1,9 +1,9 @@
 """Serves and stores whole pages for anonymous readers.
 
 What is cached: GET/HEAD answers with status 200 to requests without a session cookie, on
-the URL names the policy registered, whose query string holds only `page` and one sane `q`
-(tracking parameters of shared links aside). Anything else (staff, previews, the admin, odd
-parameters, POST) is rendered every time.
+the URL names the policy registered, whose query string holds only parameters that page
+reads, once each, in their canonical form (tracking parameters of shared links aside).
+Anything else (staff, previews, the admin, other parameters, POST) is rendered every time.
 """
 
 import hashlib
@@ -38,8 +38,6 @@ STORED_HEADERS = ("Content-Type", "X-Frame-Options", "X-Robots-Tag", "Link")
 LOCK_SECONDS = 10
 WAIT_SECONDS = 3.0
 WAIT_STEP = 0.02
-# A longer `q` or `page` is rendered fresh and not stored.
-MAX_PARAM_LENGTH = 100
 # Campaign and click-tracking parameters that links shared on social networks and in
 # newsletters carry; no page reads them, so they are left out of the cache key.
 IGNORED_PARAMS = frozenset(
@@ -90,14 +88,15 @@ class PageCacheMiddleware:
             request_scope.reset(scope)
 
     def serve(self, request):
-        if not settings.PAGE_CACHE_ENABLED or not self.is_public_page(request):
+        name = self.page_name(request) if settings.PAGE_CACHE_ENABLED else None
+        if name not in policy.url_names:
             return self.get_response(request)
         if self.has_session(request) or request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_store=True)
             response.headers.pop("Expires", None)
             return response
-        if not self.has_plain_query(request):
+        if not self.has_plain_query(request, name):
             return self.get_response(request)
         cache = page_cache()
         if bump_pending.is_set():
@@ -106,7 +105,7 @@ class PageCacheMiddleware:
         if generation is None:
             return self.public(self.get_response(request), None)
         if entry is None:
-            entry = self.render_once(request, cache, key, generation)
+            entry = self.render_once(request, cache, key, generation, name)
             if isinstance(entry, HttpResponse):
                 return entry
         return self.replay(request, entry)
@@ -129,26 +128,27 @@ class PageCacheMiddleware:
         return generation, key, entry
 
     @staticmethod
-    def is_public_page(request):
+    def page_name(request):
         urlconf = get_urlconf() or settings.ROOT_URLCONF
-        return url_name(urlconf, request.path_info) in policy.url_names
+        return url_name(urlconf, request.path_info)
 
     @staticmethod
     def has_session(request):
         return settings.SESSION_COOKIE_NAME in request.COOKIES
 
     @staticmethod
-    def has_plain_query(request):
-        """Only `page` and a single sane `q` may vary a cached page; tracking parameters
-        are left out of the key, so social traffic in a spike is served from the cache.
-        Anything else (cache busters, unknown names, repeated keys) is rendered fresh and
-        not stored, so nobody can fill the cache with junk keys."""
-        for name, values in request.GET.lists():
-            if name in IGNORED_PARAMS:
+    def has_plain_query(request, name):
+        """Only the parameters the page reads (as its URL name was registered), once each and
+        in their canonical form, may vary a cached page; tracking parameters are left out of
+        the key, so social traffic in a spike is served from the cache. Anything else (a
+        parameter the page ignores, cache busters, repeated keys, odd values) is rendered
+        fresh and not stored, so nobody can fill the cache with copies of one page."""
+        params = policy.params.get(name, {})
+        for param, values in request.GET.lists():
+            if param in IGNORED_PARAMS:
                 continue
-            if name not in ("page", "q") or len(values) != 1:
-                return False
-            if len(values[0]) > MAX_PARAM_LENGTH:
+            pattern = params.get(param)
+            if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
                 return False
         return True
 
@@ -160,7 +160,7 @@ class PageCacheMiddleware:
         raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
-    def render_once(self, request, cache, key, generation):
+    def render_once(self, request, cache, key, generation, name):
         """Render on a miss, letting only one request per page and generation do it while
         the others wait briefly for its result (stampede protection)."""
         lock = f"{key}:lock"
@@ -173,12 +173,12 @@ class PageCacheMiddleware:
                     return entry
         try:
             response = self.get_response(request)
-            entry = self.store(request, response, cache, key, generation)
+            entry = self.store(request, response, cache, key, generation, name)
         finally:
             safe(lambda: cache.delete(lock))
         return entry if entry is not None else self.public(response, None)
 
-    def store(self, request, response, cache, key, generation):
+    def store(self, request, response, cache, key, generation, name):
         if (
             response.status_code != 200
             or response.streaming
@@ -190,7 +190,7 @@ class PageCacheMiddleware:
         ):
             return None
         timeout = seconds_to_keep(cache, generation)
-        if timeout is None:
+        if timeout is None or not safe(lambda: self.within_variants(cache, generation, name)):
             return None
         content = response.content
         modified = time.time()
@@ -208,6 +208,16 @@ class PageCacheMiddleware:
         }
         safe(lambda: cache.set(key, entry, timeout))
         return entry
+
+    @staticmethod
+    def within_variants(cache, generation, name):
+        """Whether one more copy of the page may be stored under this generation."""
+        limit = policy.max_variants.get(name)
+        if limit is None:
+            return True
+        counter = f"pagecache:{generation}:variants:{name}"
+        cache.add(counter, 0, settings.PAGE_CACHE_TIMEOUT)
+        return cache.incr(counter) <= limit
 
     def replay(self, request, entry):
         compressed = entry.get("gzip")

@@ -5,7 +5,7 @@ import contextlib
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from freezegun import freeze_time
 
 PASSWORD = "correct horse battery staple"
@@ -139,6 +139,24 @@ def test_logins_work_when_the_cache_is_down(client, reporter, settings):
     # (Django's setting_changed handler rebuilds the cache handler from the new CACHES.)
     assert attempt(client, "reporter").status_code == 200
     assert attempt(client, "reporter", PASSWORD).status_code == 302
+
+
+def test_page_cache_pressure_cannot_evict_the_counters_from_their_own_cache(
+    client, reporter, settings
+):
+    """With LOGIN_THROTTLE_REDIS_URL the counters have a Redis of their own: pages filling
+    the shared cache (here: emptied, as eviction would) must not hand out fresh guesses."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"},
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "b"},
+    }
+    settings.LOGIN_THROTTLE_CACHE = "throttle"
+    caches["throttle"].clear()
+    for _ in range(3):
+        attempt(client, "reporter")
+    caches["default"].clear()
+    assert attempt(client, "reporter", PASSWORD).status_code == 429
+    caches["throttle"].clear()
 
 
 class CountingHasher(MD5PasswordHasher):

@@ -367,6 +367,69 @@ def test_odd_parameters_are_rendered_fresh_and_not_stored(
     assert len(queries) > 0
 
 
+def rendered_again(client, url, django_assert_max_num_queries):
+    """Whether a second request for `url` renders the page (it was not stored)."""
+    client.get(url)
+    with django_assert_max_num_queries(40) as queries:
+        client.get(url)
+    return len(queries) > 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?q=junk1",
+        "/?page=2",
+        "{article}?q=x",
+        "{article}?page=2",
+        "{section}?q=x",
+        "/feeds/latest/?page=2",
+        "{section}?page=01",
+        "{section}?page=999",
+    ],
+)
+def test_a_parameter_the_page_does_not_read_or_an_odd_value_is_rendered_and_not_stored(
+    client, make_article, page_cache_on, django_assert_max_num_queries, path
+):
+    """Only the parameters a page reads are part of its key (home reads none, listings
+    `page`, search `q` and `page`), in their canonical form: anything else would store a
+    copy of the same page per value. Pages past the end are 404s, never stored."""
+    article = make_article()
+    url = path.format(
+        article=article.get_absolute_url(), section=article.section.get_absolute_url()
+    )
+    assert rendered_again(client, url, django_assert_max_num_queries)
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?page=1"])
+def test_listing_pages_are_stored_per_page_number(
+    client, make_article, page_cache_on, django_assert_num_queries, query
+):
+    articles = [make_article() for _ in range(25)]
+    url = articles[0].section.get_absolute_url() + query
+    assert client.get(url).status_code == 200
+    assert served_from_cache(client, url, django_assert_num_queries).status_code == 200
+
+
+def test_search_pages_are_stored_per_query_and_page_up_to_a_bound(
+    client,
+    make_article,
+    page_cache_on,
+    monkeypatch,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    """Each query is its own page, so a crawler of random words would fill the cache: only
+    the first pages of a generation stored are kept, later ones are rendered each time."""
+    monkeypatch.setitem(policy.max_variants, "search", 2)
+    make_article(headline="الحسكة اليوم")
+    for word in ("الحسكة", "اليوم"):
+        client.get(f"/search/?q={word}")
+        served_from_cache(client, f"/search/?q={word}", django_assert_num_queries)
+    assert rendered_again(client, "/search/?q=سوق", django_assert_max_num_queries)
+    assert policy.max_variants["search"] == 2 and policy.url_names >= {"search"}
+
+
 def test_shared_links_tracking_parameters_get_the_cached_page(
     client, make_article, page_cache_on, django_assert_num_queries
 ):
