@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: marks a staff member's browser at login (a signed cookie), which
+    # is how the page cache, before sessions, tells staff from readers.
+    "pagecache.middleware.StaffMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ops.faults.DatabaseUnavailableMiddleware",

@@ -1,7 +1,8 @@
 """Serves and stores whole pages for anonymous readers.
 
-What is cached: GET/HEAD answers with status 200 to requests without a session cookie, on
-the URL names the policy registered, whose query string holds only parameters that page
+What is cached: GET/HEAD answers with status 200 to requests that carry no signed staff
+marker (set at a staff member's login by StaffMarkerMiddleware), on the URL names the policy
+registered, whose query string holds only parameters that page
 reads, once each, in their canonical form (tracking parameters of shared links aside).
 Anything else (staff, previews, the admin, other parameters, POST) is rendered every time.
 """
@@ -32,6 +33,10 @@ from .generation import (
 from .policy import policy
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# The cookie that tells a signed-in staff member's browser from a reader's without reading the
+# session: signed (a made-up one is a reader's), set at login, removed at logout.
+STAFF_COOKIE = "newsroom_staff"
+STAFF_SALT = "pagecache.staff"
 # Headers that describe the stored page; everything else is recomputed per response.
 STORED_HEADERS = ("Content-Type", "X-Frame-Options", "X-Robots-Tag", "Link")
 # How long a request that lost the render race waits for the winner's page.
@@ -59,6 +64,14 @@ IGNORED_PARAMS = frozenset(
 )
 
 
+def has_staff_marker(request):
+    """Whether the request carries a staff marker signed by this site and not expired."""
+    if STAFF_COOKIE not in request.COOKIES:
+        return False
+    age = settings.SESSION_COOKIE_AGE
+    return request.get_signed_cookie(STAFF_COOKIE, None, salt=STAFF_SALT, max_age=age) is not None
+
+
 @lru_cache(maxsize=10_000)
 def url_name(urlconf, path):
     """The URL name of a path (None if none): resolving is a fifth of a hit's own work."""
@@ -70,9 +83,10 @@ def url_name(urlconf, path):
 
 class PageCacheMiddleware:
     """Sits before sessions, CSRF and authentication, so a hit costs one cache round trip
-    and no other work. Only staff have sessions on this site: a request carrying a session
-    cookie is never served from or stored in the cache, and its answer is private, so a
-    signed-in editor never sees, nor leaves, a reader's copy."""
+    and no other work. A request carrying a valid staff marker is never served from or
+    stored in the cache, and its answer is private, so a signed-in editor never sees, nor
+    leaves, a reader's copy. Any other cookie, a session one included, changes nothing: a
+    made-up session cookie once made every request a full render."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -91,7 +105,7 @@ class PageCacheMiddleware:
         name = self.page_name(request) if settings.PAGE_CACHE_ENABLED else None
         if name not in policy.url_names:
             return self.get_response(request)
-        if self.has_session(request) or request.method not in ("GET", "HEAD"):
+        if has_staff_marker(request) or request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_store=True)
             response.headers.pop("Expires", None)
@@ -131,10 +145,6 @@ class PageCacheMiddleware:
     def page_name(request):
         urlconf = get_urlconf() or settings.ROOT_URLCONF
         return url_name(urlconf, request.path_info)
-
-    @staticmethod
-    def has_session(request):
-        return settings.SESSION_COOKIE_NAME in request.COOKIES
 
     @staticmethod
     def has_plain_query(request, name):
@@ -257,4 +267,36 @@ class PageCacheMiddleware:
         if seconds_left is not None:
             shared = max(0, min(shared, int(seconds_left)))
         patch_cache_control(response, public=True, max_age=0, s_maxage=shared)
+        return response
+
+
+class StaffMarkerMiddleware:
+    """Keeps the staff marker in step with the session, after authentication: set once a
+    staff member is signed in, removed once nobody is. It reads the user only when the
+    session changed (a login, a logout) or a marker came in, so a reader's request never
+    touches the session (which would add `Vary: Cookie` and keep the page out of the cache).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        marked = STAFF_COOKIE in request.COOKIES
+        if session is None or not (marked or session.modified):
+            return response
+        if request.user.is_staff:
+            if not has_staff_marker(request):
+                response.set_signed_cookie(
+                    STAFF_COOKIE,
+                    str(request.user.pk),
+                    salt=STAFF_SALT,
+                    max_age=settings.SESSION_COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite=settings.SESSION_COOKIE_SAMESITE,
+                )
+        elif marked:
+            response.delete_cookie(STAFF_COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
         return response
