@@ -20,6 +20,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.contrib import admin
@@ -51,8 +52,16 @@ def _key(kind, value):
     return f"login-fail:{kind}:{digest}"
 
 
+def account_name(typed):
+    """The name the account counter is kept under: the form Django signs in (the login form
+    normalizes the typed name to NFKC, so "ｅditor" and "𝐞𝐝𝐢𝐭𝐨𝐫" sign in as "editor"),
+    case-folded, so that no spelling of a name brings a fresh batch of guesses."""
+    name = unicodedata.normalize("NFKC", typed.strip()).strip()
+    return unicodedata.normalize("NFKC", name.casefold())
+
+
 def throttle_keys(request):
-    username = request.POST.get("username", "").strip().casefold()
+    username = account_name(request.POST.get("username", ""))
     return {
         _key("account", username): settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT,
         _key("address", client_address(request)): settings.LOGIN_THROTTLE_MAX_PER_ADDRESS,

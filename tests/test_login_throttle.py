@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache, caches
+from django.test import Client
 from freezegun import freeze_time
 
 PASSWORD = "correct horse battery staple"
@@ -53,6 +54,16 @@ def test_account_throttle_applies_from_every_address(client, reporter):
     for n in range(3):
         attempt(client, "reporter", address=f"10.0.1.{n}")
     assert attempt(client, "reporter", PASSWORD, address="10.0.9.9").status_code == 429
+
+
+def test_every_spelling_django_signs_in_as_counts_against_one_account(client, reporter):
+    """Django signs in the NFKC form of the typed name: full-width or mathematical letters
+    reach the same account, so they must not bring a fresh batch of guesses each."""
+    spellings = ["ｒｅｐｏｒｔｅｒ", "𝐫𝐞𝐩𝐨𝐫𝐭𝐞𝐫", "REPORTER"]
+    assert attempt(Client(), spellings[0], PASSWORD, address="10.0.5.9").status_code == 302
+    for n, name in enumerate(spellings):
+        assert attempt(client, name, address=f"10.0.5.{n}").status_code == 200
+    assert attempt(client, "reporter", PASSWORD, address="10.0.5.8").status_code == 429
 
 
 def test_one_address_trying_many_accounts_is_throttled(client, reporter):
