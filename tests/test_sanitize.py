@@ -264,6 +264,13 @@ def test_links_to_other_hosts_get_noopener_noreferrer_and_internal_links_do_not(
     assert '<a href="mailto:a@example.org">' in html
 
 
+@pytest.mark.parametrize("href", ["\\\\evil.example/x", "/\\evil.example/x", "\\/evil.example/x"])
+def test_links_with_backslashes_browsers_read_as_another_host_are_external(href):
+    """Browsers read "\\" as "/" in web URLs: "/\\evil.example/x" goes to evil.example."""
+    html = sanitize_body(f'<p><a href="{href}">رابط</a></p>')
+    assert 'rel="noopener noreferrer"' in html
+
+
 def test_images_in_the_body_must_come_from_our_media_library():
     html = sanitize_body(
         '<img src="https://evil.example/a.jpg"><img src="/media/images/2026/01/b.png" alt="ب">'

@@ -72,7 +72,9 @@ def body_cleaner():
 
 
 def is_external(href):
-    parts = urlsplit(html.unescape(href).strip())
+    """Whether a browser would leave the site: it reads a backslash as a slash in web URLs,
+    so "/\\evil.example/x" and "\\\\evil.example/x" go to evil.example."""
+    parts = urlsplit(html.unescape(href).strip().replace("\\", "/"))
     if not parts.scheme and not parts.netloc:
         return False
     if parts.scheme in {"mailto", "tel"}:
