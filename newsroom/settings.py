@@ -309,6 +309,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or refused (off-site): the admin, not Django's
+# /accounts/profile/, which does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Admin login throttling (security/login_throttle.py): failures counted in the cache within
 # a fixed window, so a lockout always ends by itself.
