@@ -12,27 +12,35 @@ from tags.models import Tag
 
 from .models import Article, ArticleTag
 
+# A page number as the listings read it (`paginate` in articles/views.py), without the
+# leading zeros it also accepts: "?page=01" is the same page as "?page=1".
+PAGE_NUMBER = r"[1-9][0-9]{0,5}"
+LISTING = {"page": PAGE_NUMBER}
 # Every page a reader can reach without an account (tests/public_urls.py lists the same
-# names, and a test keeps the two equal).
+# names, and a test keeps the two equal), with the query parameters it reads and the values
+# of each that are stored: only these vary its cached copy.
 URL_NAMES = {
-    "home",
-    "article",
-    "article_noslug",
-    "section",
-    "tag",
-    "author",
-    "search",
-    "feed_latest",
-    "feed_latest_atom",
-    "feed_section",
-    "feed_section_atom",
-    "feed_tag",
-    "feed_tag_atom",
-    "sitemap",
-    "sitemap_news",
-    "sitemap_section",
-    "robots",
+    "home": {},
+    "article": {},
+    "article_noslug": {},
+    "section": LISTING,
+    "tag": LISTING,
+    "author": LISTING,
+    "search": {"q": r"(?s).{0,100}", "page": PAGE_NUMBER},
+    "feed_latest": {},
+    "feed_latest_atom": {},
+    "feed_section": {},
+    "feed_section_atom": {},
+    "feed_tag": {},
+    "feed_tag_atom": {},
+    "sitemap": {},
+    "sitemap_news": {},
+    "sitemap_section": {"p": PAGE_NUMBER},  # Django's sitemap view pages with ?p=
+    "robots": {},
 }
+# Every search query is a page of its own: at most this many per generation are stored, so a
+# crawler of random words cannot fill the cache; the others are rendered each time.
+MAX_VARIANTS = {"search": 1000}
 
 
 def next_clock_change():
@@ -64,4 +72,5 @@ def register_with_page_cache():
         models=[Article, ArticleTag, Section, Tag, Image, get_user_model()],
         m2m_through=[Article.authors.through, Article.related.through, ArticleTag],
         next_clock_change=next_clock_change,
+        max_variants=MAX_VARIANTS,
     )

@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: marks a staff member's browser at login (a signed cookie), which
+    # is how the page cache, before sessions, tells staff from readers.
+    "pagecache.middleware.StaffMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ops.faults.DatabaseUnavailableMiddleware",
@@ -189,6 +192,16 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Login-throttle counters get a Redis of their own when LOGIN_THROTTLE_REDIS_URL is set, so
+# that page-cache pressure can never evict them (a database number on the same server would
+# share its memory limit and eviction). Otherwise they share the default cache.
+if os.environ.get("LOGIN_THROTTLE_REDIS_URL"):
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["LOGIN_THROTTLE_REDIS_URL"],
+        "KEY_PREFIX": "newsroom",
+    }
+LOGIN_THROTTLE_CACHE = "throttle" if "throttle" in CACHES else "default"
 
 # Whole anonymous pages (the pagecache app). On by default only with a shared cache
 # (REDIS_URL): invalidation bumps a generation in the cache, and a local-memory cache is
@@ -296,6 +309,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or refused (off-site): the admin, not Django's
+# /accounts/profile/, which does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Admin login throttling (security/login_throttle.py): failures counted in the cache within
 # a fixed window, so a lockout always ends by itself.

@@ -1,9 +1,10 @@
 """Serves and stores whole pages for anonymous readers.
 
-What is cached: GET/HEAD answers with status 200 to requests without a session cookie, on
-the URL names the policy registered, whose query string holds only `page` and one sane `q`
-(tracking parameters of shared links aside). Anything else (staff, previews, the admin, odd
-parameters, POST) is rendered every time.
+What is cached: GET/HEAD answers with status 200 to requests that carry no signed staff
+marker (set at a staff member's login by StaffMarkerMiddleware), on the URL names the policy
+registered, whose query string holds only parameters that page
+reads, once each, in their canonical form (tracking parameters of shared links aside).
+Anything else (staff, previews, the admin, other parameters, POST) is rendered every time.
 """
 
 import hashlib
@@ -33,14 +34,16 @@ from .generation import (
 from .policy import policy
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# The cookie that tells a signed-in staff member's browser from a reader's without reading the
+# session: signed (a made-up one is a reader's), set at login, removed at logout.
+STAFF_COOKIE = "newsroom_staff"
+STAFF_SALT = "pagecache.staff"
 # Headers that describe the stored page; everything else is recomputed per response.
 STORED_HEADERS = ("Content-Type", "X-Frame-Options", "X-Robots-Tag", "Link")
 # How long a request that lost the render race waits for the winner's page.
 LOCK_SECONDS = 10
 WAIT_SECONDS = 3.0
 WAIT_STEP = 0.02
-# A longer `q` or `page` is rendered fresh and not stored.
-MAX_PARAM_LENGTH = 100
 # Campaign and click-tracking parameters that links shared on social networks and in
 # newsletters carry; no page reads them, so they are left out of the cache key.
 IGNORED_PARAMS = frozenset(
@@ -62,6 +65,14 @@ IGNORED_PARAMS = frozenset(
 )
 
 
+def has_staff_marker(request):
+    """Whether the request carries a staff marker signed by this site and not expired."""
+    if STAFF_COOKIE not in request.COOKIES:
+        return False
+    age = settings.SESSION_COOKIE_AGE
+    return request.get_signed_cookie(STAFF_COOKIE, None, salt=STAFF_SALT, max_age=age) is not None
+
+
 @lru_cache(maxsize=10_000)
 def url_name(urlconf, path):
     """The URL name of a path (None if none): resolving is a fifth of a hit's own work."""
@@ -73,9 +84,10 @@ def url_name(urlconf, path):
 
 class PageCacheMiddleware:
     """Sits before sessions, CSRF and authentication, so a hit costs one cache round trip
-    and no other work. Only staff have sessions on this site: a request carrying a session
-    cookie is never served from or stored in the cache, and its answer is private, so a
-    signed-in editor never sees, nor leaves, a reader's copy."""
+    and no other work. A request carrying a valid staff marker is never served from or
+    stored in the cache, and its answer is private, so a signed-in editor never sees, nor
+    leaves, a reader's copy. Any other cookie, a session one included, changes nothing: a
+    made-up session cookie once made every request a full render."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -91,14 +103,15 @@ class PageCacheMiddleware:
             request_scope.reset(scope)
 
     def serve(self, request):
-        if not settings.PAGE_CACHE_ENABLED or not self.is_public_page(request):
+        name = self.page_name(request) if settings.PAGE_CACHE_ENABLED else None
+        if name not in policy.url_names:
             return self.get_response(request)
-        if self.has_session(request) or request.method not in ("GET", "HEAD"):
+        if has_staff_marker(request) or request.method not in ("GET", "HEAD"):
             response = self.get_response(request)
             patch_cache_control(response, private=True, no_store=True)
             response.headers.pop("Expires", None)
             return response
-        if not self.has_plain_query(request):
+        if not self.has_plain_query(request, name):
             return self.get_response(request)
         cache = page_cache()
         if bump_pending.is_set():
@@ -107,7 +120,7 @@ class PageCacheMiddleware:
         if generation is None:
             return self.public(self.get_response(request), None)
         if entry is None:
-            entry = self.render_once(request, cache, key, generation)
+            entry = self.render_once(request, cache, key, generation, name)
             if isinstance(entry, HttpResponse):
                 return entry
         return self.replay(request, entry)
@@ -138,26 +151,23 @@ class PageCacheMiddleware:
         return generation, key, entry
 
     @staticmethod
-    def is_public_page(request):
+    def page_name(request):
         urlconf = get_urlconf() or settings.ROOT_URLCONF
-        return url_name(urlconf, request.path_info) in policy.url_names
+        return url_name(urlconf, request.path_info)
 
     @staticmethod
-    def has_session(request):
-        return settings.SESSION_COOKIE_NAME in request.COOKIES
-
-    @staticmethod
-    def has_plain_query(request):
-        """Only `page` and a single sane `q` may vary a cached page; tracking parameters
-        are left out of the key, so social traffic in a spike is served from the cache.
-        Anything else (cache busters, unknown names, repeated keys) is rendered fresh and
-        not stored, so nobody can fill the cache with junk keys."""
-        for name, values in request.GET.lists():
-            if name in IGNORED_PARAMS:
+    def has_plain_query(request, name):
+        """Only the parameters the page reads (as its URL name was registered), once each and
+        in their canonical form, may vary a cached page; tracking parameters are left out of
+        the key, so social traffic in a spike is served from the cache. Anything else (a
+        parameter the page ignores, cache busters, repeated keys, odd values) is rendered
+        fresh and not stored, so nobody can fill the cache with copies of one page."""
+        params = policy.params.get(name, {})
+        for param, values in request.GET.lists():
+            if param in IGNORED_PARAMS:
                 continue
-            if name not in ("page", "q") or len(values) != 1:
-                return False
-            if len(values[0]) > MAX_PARAM_LENGTH:
+            pattern = params.get(param)
+            if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
                 return False
         return True
 
@@ -169,7 +179,7 @@ class PageCacheMiddleware:
         raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
-    def render_once(self, request, cache, key, generation):
+    def render_once(self, request, cache, key, generation, name):
         """Render on a miss, letting only one request per page and generation do it while
         the others wait briefly for its result (stampede protection)."""
         lock = f"{key}:lock"
@@ -182,12 +192,12 @@ class PageCacheMiddleware:
                     return entry
         try:
             response = self.get_response(request)
-            entry = self.store(request, response, cache, key, generation)
+            entry = self.store(request, response, cache, key, generation, name)
         finally:
             safe(lambda: cache.delete(lock))
         return entry if entry is not None else self.public(response, None)
 
-    def store(self, request, response, cache, key, generation):
+    def store(self, request, response, cache, key, generation, name):
         if (
             response.status_code != 200
             or response.streaming
@@ -199,7 +209,7 @@ class PageCacheMiddleware:
         ):
             return None
         timeout = seconds_to_keep(cache, generation)
-        if timeout is None:
+        if timeout is None or not safe(lambda: self.within_variants(cache, generation, name)):
             return None
         content = response.content
         modified = time.time()
@@ -218,6 +228,16 @@ class PageCacheMiddleware:
         safe(lambda: cache.set(key, entry, timeout))
         recent_pages.put(key, entry)
         return entry
+
+    @staticmethod
+    def within_variants(cache, generation, name):
+        """Whether one more copy of the page may be stored under this generation."""
+        limit = policy.max_variants.get(name)
+        if limit is None:
+            return True
+        counter = f"pagecache:{generation}:variants:{name}"
+        cache.add(counter, 0, settings.PAGE_CACHE_TIMEOUT)
+        return cache.incr(counter) <= limit
 
     def replay(self, request, entry):
         compressed = entry.get("gzip")
@@ -257,4 +277,36 @@ class PageCacheMiddleware:
         if seconds_left is not None:
             shared = max(0, min(shared, int(seconds_left)))
         patch_cache_control(response, public=True, max_age=0, s_maxage=shared)
+        return response
+
+
+class StaffMarkerMiddleware:
+    """Keeps the staff marker in step with the session, after authentication: set once a
+    staff member is signed in, removed once nobody is. It reads the user only when the
+    session changed (a login, a logout) or a marker came in, so a reader's request never
+    touches the session (which would add `Vary: Cookie` and keep the page out of the cache).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        marked = STAFF_COOKIE in request.COOKIES
+        if session is None or not (marked or session.modified):
+            return response
+        if request.user.is_staff:
+            if not has_staff_marker(request):
+                response.set_signed_cookie(
+                    STAFF_COOKIE,
+                    str(request.user.pk),
+                    salt=STAFF_SALT,
+                    max_age=settings.SESSION_COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite=settings.SESSION_COOKIE_SAMESITE,
+                )
+        elif marked:
+            response.delete_cookie(STAFF_COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
         return response

@@ -7,6 +7,10 @@ without spending a fresh batch of guesses. The account counter is keyed by the s
 name, whether or not such an account exists, and a throttled request answers the same for
 both, so throttling reveals nothing about which accounts exist.
 
+In production the counters live in a cache of their own (LOGIN_THROTTLE_CACHE, a Redis
+instance holding nothing else: README "Deploy"), so pages filling the shared cache cannot
+evict them and hand an attacker fresh guesses.
+
 If the cache is unreachable the throttle fails open (logins work, a warning is logged): the
 newsroom must be able to publish during an outage, and the password hash cost and the second
 factor (README, "Second factor for staff") remain.
@@ -16,10 +20,11 @@ import contextlib
 import functools
 import hashlib
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
+from django.core.cache import caches
 from django.shortcuts import render
 
 logger = logging.getLogger("security.login_throttle")
@@ -38,13 +43,25 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def counters():
+    return caches[settings.LOGIN_THROTTLE_CACHE]
+
+
 def _key(kind, value):
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"login-fail:{kind}:{digest}"
 
 
+def account_name(typed):
+    """The name the account counter is kept under: the form Django signs in (the login form
+    normalizes the typed name to NFKC, so "ｅditor" and "𝐞𝐝𝐢𝐭𝐨𝐫" sign in as "editor"),
+    case-folded, so that no spelling of a name brings a fresh batch of guesses."""
+    name = unicodedata.normalize("NFKC", typed.strip()).strip()
+    return unicodedata.normalize("NFKC", name.casefold())
+
+
 def throttle_keys(request):
-    username = request.POST.get("username", "").strip().casefold()
+    username = account_name(request.POST.get("username", ""))
     return {
         _key("account", username): settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT,
         _key("address", client_address(request)): settings.LOGIN_THROTTLE_MAX_PER_ADDRESS,
@@ -53,7 +70,7 @@ def throttle_keys(request):
 
 def is_throttled(keys):
     try:
-        counts = cache.get_many(list(keys))
+        counts = counters().get_many(list(keys))
     except Exception as error:
         logger.warning("Login throttle skipped: cache unavailable (%s)", type(error).__name__)
         return False
@@ -63,6 +80,7 @@ def is_throttled(keys):
 def record_failure(keys):
     window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
     try:
+        cache = counters()
         for key in keys:
             # add() starts the window; incr() keeps the expiry it set (fixed window).
             if not cache.add(key, 1, window):
@@ -78,7 +96,7 @@ def forget_account(keys):
     """A successful login clears the account's counter, never the address's: one valid
     account must not reset the counter of an address guessing at others."""
     with contextlib.suppress(Exception):  # the counter expires by itself anyway
-        cache.delete(next(iter(keys)))
+        counters().delete(next(iter(keys)))
 
 
 def throttled(login_view):

@@ -128,3 +128,19 @@ def test_ambiguous_local_time_is_a_form_error(admin_client, make_section):
     response = admin_client.post("/admin/articles/article/add/", form)
     assert response.status_code == 200
     assert any("المنطقة الزمنية" in e for e in form_errors(response))
+
+
+def test_saving_a_change_says_it_was_changed_not_added(admin_client, make_section):
+    """Django's Arabic admin says «نجحت إضافة» (added) after every change; the project's own
+    catalog (locale/ar/LC_MESSAGES/django.po) corrects that message."""
+    from django.contrib.messages import get_messages
+
+    section = make_section(name="رياضة")
+    response = admin_client.post(
+        f"/admin/sections/section/{section.pk}/change/",
+        {"name": "الرياضة", "slug": section.slug, "description": "", "position": 0},
+    )
+    assert response.status_code == 302, form_errors(response)
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("تم تعديل قسم “") and message.endswith("” بنجاح.")
+    assert "إضافة" not in message and "الرياضة" in message

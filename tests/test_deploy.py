@@ -60,6 +60,7 @@ print(json.dumps({
     "proxy_ssl": s.SECURE_PROXY_SSL_HEADER, "csp": s.CONTENT_SECURITY_POLICY["DIRECTIVES"],
     "storage": s.STORAGES["default"], "databases": sorted(s.DATABASES),
     "routers": s.DATABASE_ROUTERS, "db_options": s.DATABASES["default"].get("OPTIONS", {}),
+    "caches": s.CACHES, "throttle_cache": s.LOGIN_THROTTLE_CACHE,
 }, default=str))
 """
 
@@ -84,6 +85,17 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
         "HTTP_X_FORWARDED_PROTO",
         "https",
     ]
+
+
+def test_login_throttle_counters_get_their_own_redis_when_configured():
+    shared = production_settings(REDIS_URL="redis://127.0.0.1:6379/0", LOGIN_THROTTLE_REDIS_URL="")
+    assert shared["throttle_cache"] == "default"
+    own = production_settings(
+        REDIS_URL="redis://127.0.0.1:6379/0", LOGIN_THROTTLE_REDIS_URL="redis://127.0.0.1:6380/0"
+    )
+    assert own["throttle_cache"] == "throttle"
+    assert own["caches"]["throttle"]["LOCATION"] == "redis://127.0.0.1:6380/0"
+    assert own["caches"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"
 
 
 def test_statement_timeout_is_passed_to_postgresql_from_the_environment():

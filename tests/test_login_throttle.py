@@ -5,7 +5,8 @@ import contextlib
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.test import Client
 from freezegun import freeze_time
 
 PASSWORD = "correct horse battery staple"
@@ -53,6 +54,16 @@ def test_account_throttle_applies_from_every_address(client, reporter):
     for n in range(3):
         attempt(client, "reporter", address=f"10.0.1.{n}")
     assert attempt(client, "reporter", PASSWORD, address="10.0.9.9").status_code == 429
+
+
+def test_every_spelling_django_signs_in_as_counts_against_one_account(client, reporter):
+    """Django signs in the NFKC form of the typed name: full-width or mathematical letters
+    reach the same account, so they must not bring a fresh batch of guesses each."""
+    spellings = ["ｒｅｐｏｒｔｅｒ", "𝐫𝐞𝐩𝐨𝐫𝐭𝐞𝐫", "REPORTER"]
+    assert attempt(Client(), spellings[0], PASSWORD, address="10.0.5.9").status_code == 302
+    for n, name in enumerate(spellings):
+        assert attempt(client, name, address=f"10.0.5.{n}").status_code == 200
+    assert attempt(client, "reporter", PASSWORD, address="10.0.5.8").status_code == 429
 
 
 def test_one_address_trying_many_accounts_is_throttled(client, reporter):
@@ -139,6 +150,24 @@ def test_logins_work_when_the_cache_is_down(client, reporter, settings):
     # (Django's setting_changed handler rebuilds the cache handler from the new CACHES.)
     assert attempt(client, "reporter").status_code == 200
     assert attempt(client, "reporter", PASSWORD).status_code == 302
+
+
+def test_page_cache_pressure_cannot_evict_the_counters_from_their_own_cache(
+    client, reporter, settings
+):
+    """With LOGIN_THROTTLE_REDIS_URL the counters have a Redis of their own: pages filling
+    the shared cache (here: emptied, as eviction would) must not hand out fresh guesses."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "a"},
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "b"},
+    }
+    settings.LOGIN_THROTTLE_CACHE = "throttle"
+    caches["throttle"].clear()
+    for _ in range(3):
+        attempt(client, "reporter")
+    caches["default"].clear()
+    assert attempt(client, "reporter", PASSWORD).status_code == 429
+    caches["throttle"].clear()
 
 
 class CountingHasher(MD5PasswordHasher):

@@ -73,6 +73,13 @@ def test_stored_read_also_paragraphs_are_styled_and_keep_links_from_crowding():
     assert len(plain) == 10
 
 
+def test_stored_read_also_paragraphs_inside_quotes_or_lists_are_styled_too():
+    stored = '<p><strong>اقرأ أيضاً:</strong> <a href="/articles/9/">خبر</a></p>'
+    body = f"<blockquote>{stored}</blockquote><ul><li>{stored}</li></ul>"
+    doc = parse_html(insert_read_also(body, []))
+    assert len(doc.find_all("p", cls="read-also")) == 2
+
+
 @pytest.mark.parametrize("name", ["section", "tag", "author"])
 def test_no_page_of_any_listing_shows_a_non_public_article(
     client, make_article, editor, monkeypatch, name
