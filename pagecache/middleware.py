@@ -9,7 +9,6 @@ Anything else (staff, previews, the admin, other parameters, POST) is rendered e
 
 import hashlib
 import re
-import threading
 import time
 from functools import lru_cache
 
@@ -21,7 +20,6 @@ from django.utils.http import http_date
 from django.utils.text import compress_string
 
 from .generation import (
-    GENERATION_KEY,
     bump_generation,
     bump_pending,
     current_generation,
@@ -91,9 +89,6 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # The generation each thread saw last: a hit then reads the generation and the page
-        # stored under that generation in one round trip.
-        self.seen = threading.local()
 
     def __call__(self, request):
         scope = request_scope.set({})
@@ -126,28 +121,18 @@ class PageCacheMiddleware:
         return self.replay(request, entry)
 
     def lookup(self, request, cache):
-        """The current generation, the page's key under it and the cached page if any, in
-        one round trip while the generation has not moved. When this process holds the page
-        under the generation this thread saw last, only the generation is read (a few bytes);
-        otherwise the generation and the page stored under that generation are read together
-        (one MGET, a consistent snapshot). Only when the generation has moved is the page
-        read again under the new one."""
+        """The current generation, the page's key under it and the cached page if any. The
+        generation is read on every request (a few bytes); a page this process holds under
+        it is replayed from memory, any other is read from the cache."""
         digest = self.digest(request)
-        guess = f"pagecache:{getattr(self.seen, 'generation', None)}:{digest}"
-        held = recent_pages.get(guess)
-        if held is not None:
-            found = {GENERATION_KEY: cache.get(GENERATION_KEY), guess: held}
-        else:
-            found = cache.get_many([GENERATION_KEY, guess])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = current_generation(cache)
-        self.seen.generation = generation
+        generation = current_generation(cache)
         request_scope.get()["generation"] = generation
         key = f"pagecache:{generation}:{digest}"
-        entry = found.get(guess) if key == guess else cache.get(key)
-        if entry is not None and entry is not held:
-            recent_pages.put(key, entry)
+        entry = recent_pages.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                recent_pages.put(key, entry)
         return generation, key, entry
 
     @staticmethod

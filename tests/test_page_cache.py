@@ -8,13 +8,20 @@ import uuid
 from datetime import timedelta
 
 import pytest
+import redis
 from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from pagecache import generation as pagecache
-from pagecache.generation import GENERATION_KEY, current_generation, page_cache, remember
+from pagecache.generation import (
+    GENERATION_KEY,
+    bump_generation,
+    current_generation,
+    page_cache,
+    remember,
+)
 from pagecache.middleware import STAFF_COOKIE
 from pagecache.policy import policy
 
@@ -557,3 +564,58 @@ def test_fifty_concurrent_cold_requests_render_the_page_at_most_twice(
     assert {status for status, _ in results} == {200}
     assert len({body for _, body in results}) == 1
     assert len(renders) <= 2
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    """The production arrangement: pages in Django's Redis cache, the generation read through
+    the page cache's own client (pagecache.generation.RedisCounter)."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_TIMEOUT = 600
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    raw = redis.Redis.from_url("redis://127.0.0.1:6379/9")
+    yield raw, f"{prefix}:{GENERATION_KEY}"
+    for key in raw.scan_iter(f"{prefix}:*"):
+        raw.delete(key)
+
+
+def test_with_redis_another_process_bump_ends_every_cached_page_at_once(
+    client,
+    make_article,
+    redis_page_cache,
+    committed,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
+    raw, key = redis_page_cache
+    article = make_article(headline="خبر على Redis")
+    url = article.get_absolute_url()
+    client.get(url)
+    served_from_cache(client, url, django_assert_num_queries)
+    raw.incr(key)  # as another process's commit would, with nothing of Django's
+    with django_assert_max_num_queries(20) as queries:
+        client.get(url)
+    assert len(queries) > 0
+    served_from_cache(client, url, django_assert_num_queries)
+    with committed():
+        article.headline = "خبر على Redis بعد التعديل"
+        article.save()
+    assert "بعد التعديل" in client.get(url).content.decode()
+    assert int(raw.get(key)) > 0
+
+
+def test_with_redis_a_lost_generation_comes_back_newer(redis_page_cache):
+    raw, key = redis_page_cache
+    first = current_generation(page_cache())
+    raw.delete(key)
+    assert current_generation(page_cache()) > first
+    raw.delete(key)
+    bump_generation()  # a bump of a missing generation starts from the clock, not from 1
+    assert int(raw.get(key)) > first
