@@ -1,5 +1,4 @@
 import reversion
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,7 +11,7 @@ from django.utils.timesince import timeuntil
 
 from . import workflow
 from .admin_history import ArticleHistoryAdmin
-from .forms import ArticleForm, ZonedSplitDateTime, zone_label
+from .forms import ArticleForm, ZonedDateTimeField, ZonedSplitDateTime, zone_label
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
 from .search import Query, text_filter
@@ -58,7 +57,7 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
     fields = ["published_at", "text"]
     formfield_overrides = {
-        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": ZonedSplitDateTime}
+        models.DateTimeField: {"form_class": ZonedDateTimeField, "widget": ZonedSplitDateTime}
     }
 
 
@@ -79,7 +78,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"
     formfield_overrides = {
-        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": ZonedSplitDateTime}
+        models.DateTimeField: {"form_class": ZonedDateTimeField, "widget": ZonedSplitDateTime}
     }
 
     class Media:

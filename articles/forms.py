@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
 
+from core.date_range import validate_date_range
+
 from . import workflow
 from .models import Article
 
@@ -47,6 +49,14 @@ class ZonedSplitDateTime(AdminSplitDateTime):
         )
         context["zone_label"] = zone_label(moment)
         return context
+
+
+class ZonedDateTimeField(forms.SplitDateTimeField):
+    """A date and time entered in the newsroom's zone. The accepted years are checked here
+    too, not only by the model: the form's own checks (expiry after publication, scheduling)
+    then never see a year-1 date, and the editor gets one message."""
+
+    default_validators = [validate_date_range]
 
 
 class ArticleForm(forms.ModelForm):

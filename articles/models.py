@@ -26,6 +26,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.arabic import search_words, unique_slug
+from core.date_range import validate_date_range, validate_dates
 from core.routing import object_url
 from images.models import Image
 from sections.models import Section
@@ -284,18 +285,21 @@ class Article(models.Model):
     )
     published_at = models.DateTimeField(
         "وقت النشر",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="بتوقيت غرفة الأخبار. وقت في المستقبل يعني أن المقال مجدول وسيظهر وحده في موعده.",
     )
     expire_at = models.DateTimeField(
         "وقت انتهاء النشر",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="اختياري: يختفي المقال من الموقع بعد هذا الوقت.",
     )
     content_updated_at = models.DateTimeField(
         "آخر تحديث جوهري",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="يظهر للقراء بعبارة «تم التحديث». لا تغيّره للتصحيحات الإملائية.",
@@ -308,6 +312,7 @@ class Article(models.Model):
     )
     breaking_until = models.DateTimeField(
         "عاجل حتى",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="يختفي من شريط العاجل بعد هذا الوقت.",
@@ -395,6 +400,7 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        validate_dates(self)
         # Sanitize on every path (admin, import, shell), not only through the form.
         self.body = self._meta.get_field("body").sanitize(self.body or "")
         if not self.slug:
@@ -481,6 +487,7 @@ class Correction(models.Model):
     )
     published_at = models.DateTimeField(
         "تاريخ التصحيح",
+        validators=[validate_date_range],
         default=timezone.now,
         help_text="بتوقيت غرفة الأخبار. يظهر للقراء بجانب التصحيح.",
     )
@@ -501,6 +508,10 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        validate_dates(self)
+        super().save(*args, **kwargs)
 
 
 # History: every save through the admin or a workflow function is a revision. Tags and

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -128,3 +129,135 @@ def test_ambiguous_local_time_is_a_form_error(admin_client, make_section):
     response = admin_client.post("/admin/articles/article/add/", form)
     assert response.status_code == 200
     assert any("المنطقة الزمنية" in e for e in form_errors(response))
+
+
+# Dates: a year PostgreSQL stores (as BC) but cannot give back broke every list showing it.
+
+DATE_FIELDS = ["published_at", "expire_at", "content_updated_at", "breaking_until"]
+
+
+@pytest.mark.parametrize("field", DATE_FIELDS)
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
+def test_a_date_outside_1900_to_2100_is_an_arabic_form_error_keeping_the_text(
+    admin_client, make_section, field, day
+):
+    form = article_form(make_section(), **{f"{field}_0": day, f"{field}_1": "10:00:00"})
+    form["body"] = "<p>نص طويل كتبه الصحفي ولا يجوز أن يضيع</p>"
+    response = admin_client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert any("1900" in e and "2100" in e and ARABIC.search(e) for e in errors), errors
+    assert Article.objects.count() == 0
+    page = response.content.decode()
+    assert f'value="{day}"' in page
+    assert "نص طويل كتبه الصحفي ولا يجوز أن يضيع" in page
+
+
+def test_dates_at_the_edges_of_the_range_are_accepted(admin_client, make_section):
+    form = article_form(
+        make_section(),
+        published_at_0="1900-01-01",
+        published_at_1="00:00:00",
+        expire_at_0="2100-12-31",
+        expire_at_1="23:59:00",
+    )
+    response = admin_client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get()
+    published, expires = (timezone.localtime(t) for t in (article.published_at, article.expire_at))
+    assert (published.year, expires.year) == (1900, 2100)
+
+
+def test_a_correction_dated_outside_the_range_is_a_form_error(admin_client, make_article):
+    from tests.adminform import change_url, form_data
+
+    article = make_article()
+    data = form_data(admin_client.get(change_url(article))) | {
+        "public_corrections-TOTAL_FORMS": "1",
+        "public_corrections-0-text": "ذكرت نسخة سابقة أن العدد 500، والصحيح 5000.",
+        "public_corrections-0-published_at_0": "0001-01-01",
+        "public_corrections-0-published_at_1": "12:00:00",
+    }
+    response = admin_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert any("1900" in e and ARABIC.search(e) for e in form_errors(response))
+    assert not article.public_corrections.exists()
+    assert "والصحيح 5000" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", DATE_FIELDS)
+def test_saving_a_date_outside_the_range_is_refused_on_every_path(make_article, field):
+    """The shell, an import or a workflow function never reach a form: the model refuses."""
+    from datetime import UTC, datetime
+
+    from django.core.exceptions import ValidationError
+
+    article = make_article()
+    setattr(article, field, datetime(1, 1, 1, tzinfo=UTC))
+    with pytest.raises(ValidationError) as refused:
+        article.save()
+    assert field in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        article.full_clean()
+    article.refresh_from_db()
+    assert getattr(article, field) is None or getattr(article, field).year > 1900
+
+
+def test_a_correction_dated_outside_the_range_is_refused_by_the_model(make_article):
+    from datetime import UTC, datetime
+
+    from django.core.exceptions import ValidationError
+
+    from articles.models import Correction
+
+    correction = Correction(
+        article=make_article(), text="تصحيح", published_at=datetime(1, 1, 1, tzinfo=UTC)
+    )
+    with pytest.raises(ValidationError):
+        correction.full_clean()
+    with pytest.raises(ValidationError):
+        correction.save()
+    assert not Correction.objects.exists()
+
+
+@pytest.mark.parametrize("year", [1, 9999])
+def test_scheduling_outside_the_range_is_refused_by_the_workflow(make_article, make_user, year):
+    from datetime import UTC, datetime
+
+    from articles import workflow
+    from articles.roles import EDITORS
+
+    editor = make_user("desk", EDITORS)
+    article = make_article(status=Article.Status.DRAFT, published_at=None)
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.apply(article, editor, "schedule", at=datetime(year, 6, 1, tzinfo=UTC))
+    assert article.published_at is None
+
+
+def test_restoring_a_revision_with_a_date_outside_the_range_keeps_the_current_date(
+    make_article, make_user
+):
+    """A revision saved before dates were checked may hold year 1: restore keeps the current
+    date and says so, instead of failing on save."""
+    import json
+
+    import reversion
+    from reversion.models import Version
+
+    from articles import workflow
+    from articles.roles import EDITORS
+
+    editor = make_user("desk", EDITORS)
+    article = make_article(headline="القديم")
+    with reversion.create_revision():
+        article.save()
+    version = Version.objects.get_for_object(article).get()
+    data = json.loads(version.serialized_data)
+    data[0]["fields"]["published_at"] = "0001-01-01T00:00:00Z"
+    version.serialized_data = json.dumps(data)
+    version.save()
+    published_at = article.published_at
+    restored, warnings = workflow.restore(article.pk, version, editor, article.version)
+    restored.refresh_from_db()
+    assert restored.published_at == published_at
+    assert any("وقت النشر" in w and "غير مقبول" in w for w in warnings), warnings
