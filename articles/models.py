@@ -26,6 +26,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.arabic import search_words, unique_slug
+from core.control_characters import strip_controls_from_fields
 from core.date_range import validate_date_range, validate_dates
 from core.routing import object_url
 from images.models import Image
@@ -401,7 +402,9 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         validate_dates(self)
-        # Sanitize on every path (admin, import, shell), not only through the form.
+        # Control characters first (Word's U+000B in a headline broke the feeds), then the
+        # body's allowlist; both on every path (admin, import, shell), not only the form's.
+        strip_controls_from_fields(self)
         self.body = self._meta.get_field("body").sanitize(self.body or "")
         if not self.slug:
             others = Article.objects.exclude(pk=self.pk)
@@ -511,6 +514,7 @@ class Correction(models.Model):
 
     def save(self, *args, **kwargs):
         validate_dates(self)
+        strip_controls_from_fields(self)
         super().save(*args, **kwargs)
 
 

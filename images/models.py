@@ -15,6 +15,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.control_characters import strip_controls_from_fields
+
 from . import renditions as rendition_maker
 from .validation import FORMATS, CleanFile, clean_upload
 
@@ -147,6 +149,7 @@ class Image(models.Model):
     def save(self, *args, **kwargs):
         """Whatever the path (admin, picker, shell, demo), only re-encoded bytes are kept;
         renditions follow once the transaction commits; a failure leaves no file behind."""
+        strip_controls_from_fields(self)
         new_file = self.has_new_file()
         recrop = not new_file and self.focal_point_changed()
         superseded, raw_upload = [], None
