@@ -10,6 +10,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils import timezone
 
 from core.date_range import validate_date_range
+from tags.parsing import validate_tag_names
 
 from . import workflow
 from .models import Article
@@ -86,6 +87,11 @@ class ArticleForm(forms.ModelForm):
             # Whoever adds an article owns it (ArticleAdmin.save_model says so too): the
             # workflow's rules read the owner.
             self.instance.created_by = self.user
+
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        validate_tag_names(names)
+        return names
 
     def clean(self):
         cleaned = super().clean()

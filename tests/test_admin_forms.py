@@ -261,3 +261,49 @@ def test_restoring_a_revision_with_a_date_outside_the_range_keeps_the_current_da
     restored.refresh_from_db()
     assert restored.published_at == published_at
     assert any("وقت النشر" in w and "غير مقبول" in w for w in warnings), warnings
+
+
+# Tags: a name longer than the column was a 500 mid-save (the article lost); 500 tags took
+# 6 s to save.
+
+
+def test_a_tag_longer_than_the_column_is_an_arabic_form_error_keeping_the_text(
+    admin_client, make_section
+):
+    long_tag = "ب" * 101
+    typed = f"الحسكة، {long_tag}"
+    form = article_form(make_section(), tags=typed, body="<p>نص الصحفي كاملاً</p>")
+    response = admin_client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert any("100" in e and ARABIC.search(e) for e in errors), errors
+    assert Article.objects.count() == 0
+    page = response.content.decode()
+    assert typed in page and "نص الصحفي كاملاً" in page
+
+
+def test_a_tag_as_long_as_the_column_is_accepted(admin_client, make_section):
+    form = article_form(make_section(), tags="ب" * 100)
+    response = admin_client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 302, form_errors(response)
+    assert list(Article.objects.get().tags.names()) == ["ب" * 100]
+
+
+def test_more_than_30_tags_is_an_arabic_form_error_keeping_the_text(admin_client, make_section):
+    typed = "، ".join(f"وسم {n}" for n in range(31))
+    form = article_form(make_section(), tags=typed)
+    response = admin_client.post("/admin/articles/article/add/", form)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert any("30" in e and ARABIC.search(e) for e in errors), errors
+    assert Article.objects.count() == 0
+    assert typed in response.content.decode()
+
+
+def test_30_tags_are_accepted(admin_client, make_section):
+    typed = "، ".join(f"وسم {n}" for n in range(30))
+    response = admin_client.post(
+        "/admin/articles/article/add/", article_form(make_section(), tags=typed)
+    )
+    assert response.status_code == 302, form_errors(response)
+    assert Article.objects.get().tags.count() == 30
