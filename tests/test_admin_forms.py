@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from articles.body.editor import BODY_MAX_LENGTH
 from articles.models import Article
 
 
@@ -307,3 +308,67 @@ def test_30_tags_are_accepted(admin_client, make_section):
     )
     assert response.status_code == 302, form_errors(response)
     assert Article.objects.get().tags.count() == 30
+
+
+# A paste past the body's cap: the cap answers, in Arabic, with the text kept. Browsers send
+# the admin form URL-encoded: an Arabic letter is 2 UTF-8 bytes, 6 characters ("%D8%A7").
+
+
+def post_urlencoded(client, path, data):
+    from urllib.parse import urlencode
+
+    return client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.parametrize(
+    "letters",
+    # Just over the cap; the reported 2 MB paste; the largest paste the limit promises.
+    [BODY_MAX_LENGTH + 1, 1_000_000, 5 * BODY_MAX_LENGTH - 1_000],
+    ids=["just-over-the-cap", "2MB-paste", "five-times-the-cap"],
+)
+def test_an_arabic_paste_past_the_body_cap_gets_the_arabic_cap_error_with_the_text_kept(
+    admin_client, make_section, letters
+):
+    marker = "بداية نص الصحفي"
+    body = f"<p>{marker} {'ا' * letters}</p>"
+    form = article_form(make_section(), body=body)
+    response = post_urlencoded(admin_client, "/admin/articles/article/add/", form)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert any(f"{BODY_MAX_LENGTH}" in e.replace(",", "") and ARABIC.search(e) for e in errors), (
+        errors
+    )
+    assert Article.objects.count() == 0
+    page = response.content.decode()
+    assert marker in page and "ا" * letters in page
+
+
+def test_the_request_limit_lets_a_paste_of_five_times_the_body_cap_reach_the_form(settings):
+    """The body's cap must be what answers: the request limit leaves room for a paste of five
+    times the cap in worst-case encoded Arabic, plus the other fields."""
+    worst_case = 5 * BODY_MAX_LENGTH * len("%D8%A7")
+    assert worst_case + 1024 * 1024 <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_a_request_past_the_limit_gets_the_arabic_400_page(admin_client, make_section, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    form = article_form(make_section(), body="<p>" + "ا" * 2_000 + "</p>")
+    response = post_urlencoded(admin_client, "/admin/articles/article/add/", form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'lang="ar"' in page and "أكبر من" in page
+    assert Article.objects.count() == 0
+
+
+def test_nginx_accepts_every_request_the_application_answers_itself(settings):
+    """nginx's client_max_body_size is above Django's request limit and the image cap, so
+    whatever the application can answer (the form's errors, the Arabic 400 page) is not cut
+    off first by nginx's own English 413 page."""
+    from pathlib import Path
+
+    site = (Path(__file__).resolve().parents[1] / "deploy/nginx/newsroom.conf").read_text()
+    size = re.search(r"client_max_body_size\s+(\d+)m;", site)
+    assert size, "client_max_body_size not found"
+    nginx_limit = int(size.group(1)) * 1024 * 1024
+    assert nginx_limit > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert nginx_limit >= settings.IMAGE_MAX_UPLOAD_BYTES + 1024 * 1024

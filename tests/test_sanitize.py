@@ -139,9 +139,11 @@ def test_huge_or_deeply_nested_bodies_are_handled_within_two_seconds(
         assert_clean(Article.objects.get(headline="ضخم").body)
 
 
-def test_a_body_over_the_upload_limit_is_a_400_not_a_500(client, journalist, make_section):
+def test_a_body_over_the_upload_limit_is_a_400_not_a_500(
+    client, journalist, make_section, settings
+):
     client.force_login(journalist)
-    body = "<p>" + "x" * (5 * 1024 * 1024 + 1) + "</p>"
+    body = "<p>" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + "</p>"
     response = client.post("/admin/articles/article/add/", article_form(make_section(), body=body))
     assert response.status_code == 400
 
