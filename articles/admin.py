@@ -103,9 +103,19 @@ class ArticleAdmin(ArticleHistoryAdmin):
                 messages.warning(request, query.message)
             return queryset.none() if search_term.strip() else queryset, False
         found = queryset.filter(text_filter(query))
-        if search_term.strip().isdigit():
-            found = found | queryset.filter(pk=int(search_term.strip()))
+        number = search_term.strip()
+        # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+        if number.isascii() and number.isdigit() and len(number) < 19:
+            found = found | queryset.filter(pk=int(number))
         return found, False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """A number past 64 bits names no row, and SQLite cannot even bind it: Django's
+        overflow guard covers integer fields, not a foreign key such as ?section= (a 500).
+        Such a filter from a hand-made URL is refused (400) like any lookup not allowed."""
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) > 18:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
         queryset = (

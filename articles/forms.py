@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.date_range import validate_date_range
@@ -87,6 +88,25 @@ class ArticleForm(forms.ModelForm):
             # Whoever adds an article owns it (ArticleAdmin.save_model says so too): the
             # workflow's rules read the owner.
             self.instance.created_by = self.user
+        if not self.is_bound:
+            self.keep_usable_initial(kwargs.get("initial") or {})
+
+    def keep_usable_initial(self, given):
+        """The add form takes initial values from its query string (?section=3). A value
+        that names no row or is no date is dropped, so the form renders empty there instead
+        of answering 500 (the section picker queried with '²', the date widget split 'zzz').
+        A date given as text is read as the editor would type it."""
+        for name, value in given.items():
+            field = self.fields.get(name)
+            try:
+                if isinstance(field, forms.ModelChoiceField):
+                    field.clean(value)
+                elif isinstance(field, forms.SplitDateTimeField) and isinstance(value, str):
+                    self.initial[name] = forms.DateTimeField().clean(value)
+                    field.run_validators(self.initial[name])
+            except (ValidationError, OverflowError):
+                # OverflowError: SQLite cannot bind an integer past 64 bits.
+                del self.initial[name]
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]

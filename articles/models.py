@@ -472,7 +472,8 @@ class Article(models.Model):
     def pk_from_preview_token(token):
         """The article id a token claims, or None; the signature is checked afterwards."""
         head = token.split(":", 1)[0]
-        return int(head) if head.isdigit() and len(head) < 19 else None
+        # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+        return int(head) if head.isascii() and head.isdigit() and len(head) < 19 else None
 
 
 class Correction(models.Model):

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.csp.NewsroomCSPMiddleware",
     "security.headers.PermissionsPolicyMiddleware",
+    "security.bad_requests.RefuseNulMiddleware",
     "core.db_router.PrimaryForWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
