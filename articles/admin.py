@@ -1,5 +1,4 @@
 import reversion
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -12,7 +11,7 @@ from django.utils.timesince import timeuntil
 
 from . import workflow
 from .admin_history import ArticleHistoryAdmin
-from .forms import ArticleForm, ZonedSplitDateTime, zone_label
+from .forms import ArticleForm, ZonedDateTimeField, ZonedSplitDateTime, zone_label
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
 from .search import Query, text_filter
@@ -65,7 +64,7 @@ class CorrectionInline(admin.StackedInline):
     extra = 0
     fields = ["published_at", "text"]
     formfield_overrides = {
-        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": ZonedSplitDateTime}
+        models.DateTimeField: {"form_class": ZonedDateTimeField, "widget": ZonedSplitDateTime}
     }
 
 
@@ -86,7 +85,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"
     formfield_overrides = {
-        models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": ZonedSplitDateTime}
+        models.DateTimeField: {"form_class": ZonedDateTimeField, "widget": ZonedSplitDateTime}
     }
 
     class Media:
@@ -111,9 +110,19 @@ class ArticleAdmin(ArticleHistoryAdmin):
                 messages.warning(request, query.message)
             return queryset.none() if search_term.strip() else queryset, False
         found = queryset.filter(text_filter(query))
-        if search_term.strip().isdigit():
-            found = found | queryset.filter(pk=int(search_term.strip()))
+        number = search_term.strip()
+        # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+        if number.isascii() and number.isdigit() and len(number) < 19:
+            found = found | queryset.filter(pk=int(number))
         return found, False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """A number past 64 bits names no row, and SQLite cannot even bind it: Django's
+        overflow guard covers integer fields, not a foreign key such as ?section= (a 500).
+        Such a filter from a hand-made URL is refused (400) like any lookup not allowed."""
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) > 18:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
         queryset = (

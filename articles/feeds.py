@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from core.absolute_urls import absolute_url
+from core.control_characters import strip_controls
 from sections.models import Section
 from tags.models import Tag
 
@@ -29,6 +30,28 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 RELATIVE_RE = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 
+def xml_text(value):
+    """`value` with the control characters XML 1.0 forbids removed (strings, and the strings
+    of a list such as categories; anything else as it is)."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(item) for item in value)
+    return value
+
+
+class XmlTextMixin:
+    """Every string handed to the feed generator goes through xml_text(). Saves remove
+    control characters already, but a row written another way (an import, QuerySet.update,
+    an author's name) must not take a feed down: Django's generator raises on them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+
 class MediaMixin:
     """Adds media:content for the lead image to either feed type."""
 
@@ -38,7 +61,7 @@ class MediaMixin:
             handler.addQuickElement("media:content", "", image)
 
 
-class RssFeed(MediaMixin, Rss201rev2Feed):
+class RssFeed(XmlTextMixin, MediaMixin, Rss201rev2Feed):
     def rss_attributes(self):
         return super().rss_attributes() | {"xmlns:media": MEDIA_NS, "xmlns:content": CONTENT_NS}
 
@@ -49,7 +72,7 @@ class RssFeed(MediaMixin, Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class AtomFeed(MediaMixin, Atom1Feed):
+class AtomFeed(XmlTextMixin, MediaMixin, Atom1Feed):
     def root_attributes(self):
         return super().root_attributes() | {"xmlns:media": MEDIA_NS}
 

@@ -7,7 +7,11 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from core.date_range import validate_date_range
+from tags.parsing import validate_tag_names
 
 from . import workflow
 from .models import Article
@@ -49,6 +53,14 @@ class ZonedSplitDateTime(AdminSplitDateTime):
         return context
 
 
+class ZonedDateTimeField(forms.SplitDateTimeField):
+    """A date and time entered in the newsroom's zone. The accepted years are checked here
+    too, not only by the model: the form's own checks (expiry after publication, scheduling)
+    then never see a year-1 date, and the editor gets one message."""
+
+    default_validators = [validate_date_range]
+
+
 class ArticleForm(forms.ModelForm):
     # The `version` this editor loaded; saving checks it under a row lock (workflow.lock).
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -76,6 +88,30 @@ class ArticleForm(forms.ModelForm):
             # Whoever adds an article owns it (ArticleAdmin.save_model says so too): the
             # workflow's rules read the owner.
             self.instance.created_by = self.user
+        if not self.is_bound:
+            self.keep_usable_initial(kwargs.get("initial") or {})
+
+    def keep_usable_initial(self, given):
+        """The add form takes initial values from its query string (?section=3). A value
+        that names no row or is no date is dropped, so the form renders empty there instead
+        of answering 500 (the section picker queried with '²', the date widget split 'zzz').
+        A date given as text is read as the editor would type it."""
+        for name, value in given.items():
+            field = self.fields.get(name)
+            try:
+                if isinstance(field, forms.ModelChoiceField):
+                    field.clean(value)
+                elif isinstance(field, forms.SplitDateTimeField) and isinstance(value, str):
+                    self.initial[name] = forms.DateTimeField().clean(value)
+                    field.run_validators(self.initial[name])
+            except (ValidationError, OverflowError):
+                # OverflowError: SQLite cannot bind an integer past 64 bits.
+                del self.initial[name]
+
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        validate_tag_names(names)
+        return names
 
     def clean(self):
         cleaned = super().clean()

@@ -26,6 +26,8 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.arabic import search_words, unique_slug
+from core.control_characters import strip_controls_from_fields
+from core.date_range import validate_date_range, validate_dates
 from core.routing import object_url
 from images.models import Image
 from sections.models import Section
@@ -284,18 +286,21 @@ class Article(models.Model):
     )
     published_at = models.DateTimeField(
         "وقت النشر",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="بتوقيت غرفة الأخبار. وقت في المستقبل يعني أن المقال مجدول وسيظهر وحده في موعده.",
     )
     expire_at = models.DateTimeField(
         "وقت انتهاء النشر",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="اختياري: يختفي المقال من الموقع بعد هذا الوقت.",
     )
     content_updated_at = models.DateTimeField(
         "آخر تحديث جوهري",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="يظهر للقراء بعبارة «تم التحديث». لا تغيّره للتصحيحات الإملائية.",
@@ -308,6 +313,7 @@ class Article(models.Model):
     )
     breaking_until = models.DateTimeField(
         "عاجل حتى",
+        validators=[validate_date_range],
         null=True,
         blank=True,
         help_text="يختفي من شريط العاجل بعد هذا الوقت.",
@@ -395,7 +401,10 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        # Sanitize on every path (admin, import, shell), not only through the form.
+        validate_dates(self)
+        # Control characters first (Word's U+000B in a headline broke the feeds), then the
+        # body's allowlist; both on every path (admin, import, shell), not only the form's.
+        strip_controls_from_fields(self)
         self.body = self._meta.get_field("body").sanitize(self.body or "")
         if not self.slug:
             others = Article.objects.exclude(pk=self.pk)
@@ -463,7 +472,8 @@ class Article(models.Model):
     def pk_from_preview_token(token):
         """The article id a token claims, or None; the signature is checked afterwards."""
         head = token.split(":", 1)[0]
-        return int(head) if head.isdigit() and len(head) < 19 else None
+        # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+        return int(head) if head.isascii() and head.isdigit() and len(head) < 19 else None
 
 
 class Correction(models.Model):
@@ -481,6 +491,7 @@ class Correction(models.Model):
     )
     published_at = models.DateTimeField(
         "تاريخ التصحيح",
+        validators=[validate_date_range],
         default=timezone.now,
         help_text="بتوقيت غرفة الأخبار. يظهر للقراء بجانب التصحيح.",
     )
@@ -501,6 +512,11 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        validate_dates(self)
+        strip_controls_from_fields(self)
+        super().save(*args, **kwargs)
 
 
 def images_shown_publicly(images):

@@ -9,6 +9,7 @@ unpublished. "Scheduled" is not a stored status: visibility is decided per query
 `Article.objects.published()`, so nothing has to flip a flag when the time comes.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
+
+from core.date_range import in_date_range
 
 from .models import Article, ArticleTag
 
@@ -257,6 +260,8 @@ def apply(article, user, action, at=None, note="", from_state=None):
     elif action == "schedule":
         if at is None or at <= now:
             raise TransitionRefused("schedule needs a future time")
+        if not in_date_range(at):
+            raise TransitionRefused("schedule needs a time in the accepted years")
         article.status = Status.PUBLISHED
         article.published_at = at
     elif action == "unpublish":
@@ -358,6 +363,12 @@ def restore(pk, version, user, loaded_version):
             if field.many_to_many or field.attname not in data:
                 continue
             value = data[field.attname]
+            if isinstance(value, datetime.date) and not in_date_range(value):
+                # Saved before dates were checked: the row could not be saved with it.
+                warnings.append(
+                    f"«{field.verbose_name}» في تلك النسخة تاريخ غير مقبول؛ أبقينا الحالي."
+                )
+                continue
             if field.name in EDITOR_ONLY_FIELDS and not publisher:
                 if value != getattr(article, field.attname):
                     skipped.append(field.verbose_name)

@@ -9,6 +9,8 @@ import unicodedata
 
 from django.utils.text import slugify
 
+from core.control_characters import strip_controls
+
 TATWEEL = "\u0640"
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
 TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -20,11 +22,11 @@ LETTER_MAP = str.maketrans({"\u06cc": "\u064a", "\u06a9": "\u0643"})  # Persian 
 def clean_name(text):
     """Normalize a short name (headline-derived slug input, tag, section) for storage.
 
-    NFKC folds presentation forms; Persian yeh and kaf become their Arabic letters; bidi and
-    zero-width controls are removed; runs of whitespace collapse. Tashkeel is kept: it is
-    part of what the writer meant.
+    NFKC folds presentation forms; Persian yeh and kaf become their Arabic letters; control
+    characters, bidi and zero-width controls are removed; runs of whitespace collapse.
+    Tashkeel is kept: it is part of what the writer meant.
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", strip_controls(text or "", multiline=False))
     text = INVISIBLE_RE.sub("", text).translate(LETTER_MAP)
     return " ".join(text.split())
 

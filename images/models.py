@@ -18,6 +18,8 @@ from django.utils import timezone
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from core.control_characters import strip_controls_from_fields
+
 from . import renditions as rendition_maker
 from .validation import FORMATS, CleanFile, clean_upload
 
@@ -154,6 +156,7 @@ class Image(models.Model):
         A replaced file is kept, with its renditions, and named by a revision (the admin
         saves one per change; elsewhere the state being replaced is saved first), so it can
         be restored, and pages or shares still naming it keep working."""
+        strip_controls_from_fields(self)
         new_file = self.has_new_file()
         recrop = not new_file and self.focal_point_changed()
         raw_upload = None

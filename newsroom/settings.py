@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "security.csp.NewsroomCSPMiddleware",
     "security.headers.PermissionsPolicyMiddleware",
+    "security.bad_requests.RefuseNulMiddleware",
     "core.db_router.PrimaryForWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -264,8 +265,13 @@ if os.environ.get("MEDIA_S3_BUCKET"):
     }
 MEDIA_HOST = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "")
 
-# Cap what Django buffers in memory; images have their own byte/pixel caps.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Cap what Django buffers in memory; images have their own byte/pixel caps. Sized so that the
+# article body's own cap (BODY_MAX_LENGTH, 500,000 characters, articles/body/editor.py) is
+# what answers a long paste, in Arabic and with the text kept: browsers send the admin form
+# URL-encoded, 6 bytes per Arabic letter ("%D8%A7"), so a paste of five times the cap is 15 MB.
+# Past this limit the Arabic 400 page answers (security/bad_requests.py); nginx's
+# client_max_body_size (25m) is above it and above the image cap.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 

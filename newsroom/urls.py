@@ -60,6 +60,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
 ]
 
+handler400 = "security.bad_requests.bad_request"
 handler500 = "ops.faults.handler500"
 
 if settings.DEBUG:

@@ -1,6 +1,7 @@
 from django.db import models
 
 from core.arabic import clean_name, unique_slug
+from core.control_characters import strip_controls_from_fields
 from core.routing import object_url
 
 
@@ -35,6 +36,7 @@ class Section(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        strip_controls_from_fields(self)
         self.name = clean_name(self.name)
         if not self.slug:
             others = Section.objects.exclude(pk=self.pk)

@@ -2,6 +2,7 @@ from django.db import models
 from taggit.models import TagBase
 
 from core.arabic import clean_name, slugify_arabic
+from core.control_characters import strip_controls_from_fields
 from core.routing import object_url
 
 
@@ -18,6 +19,7 @@ class Tag(TagBase):
         verbose_name_plural = "الوسوم"
 
     def save(self, *args, **kwargs):
+        strip_controls_from_fields(self)
         self.name = clean_name(self.name)
         super().save(*args, **kwargs)
 

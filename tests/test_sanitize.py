@@ -209,9 +209,11 @@ def test_the_repair_has_the_parsers_rules_for_every_tag_the_editor_can_make():
     assert allowlist_from_extensions(BODY_EXTENSIONS)["tags"] <= KNOWN
 
 
-def test_a_body_over_the_upload_limit_is_a_400_not_a_500(client, journalist, make_section):
+def test_a_body_over_the_upload_limit_is_a_400_not_a_500(
+    client, journalist, make_section, settings
+):
     client.force_login(journalist)
-    body = "<p>" + "x" * (5 * 1024 * 1024 + 1) + "</p>"
+    body = "<p>" + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + "</p>"
     response = client.post("/admin/articles/article/add/", article_form(make_section(), body=body))
     assert response.status_code == 400
 

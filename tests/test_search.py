@@ -248,7 +248,8 @@ def test_a_hostile_query_gets_an_answer_never_an_error(client, make_article, que
         started = time.perf_counter()
         response = client.get(reverse("search"), {"q": query})
         timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
+        # A NUL anywhere in a URL gets the Arabic 400 page before any view (DESIGN.md).
+        assert response.status_code == (400 if "\x00" in query else 200)
     assert min(timings) < 0.3, timings
 
 
