@@ -251,3 +251,12 @@ def test_uploaded_media_is_served_inert(client, make_image, settings, tmp_path):
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_debug_media_answers_404_to_a_name_the_file_system_refuses(rf, tmp_path):
+    from django.http import Http404
+
+    from security.media_serving import serve_media
+
+    with pytest.raises(Http404):
+        serve_media(rf.get("/media/x"), "a" * 5000 + ".jpg", document_root=tmp_path)

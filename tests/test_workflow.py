@@ -440,6 +440,18 @@ def test_history_lists_revisions_with_compare_controls(client_for, editor, draft
     assert page.count('name="from"') == 2
 
 
+def test_history_lists_a_revision_whose_author_is_gone(client_for, editor, draft_by):
+    """A revision saved without a user, or by a user since deleted, reads «—», never a 500."""
+    import reversion
+
+    article = draft_by(editor)
+    with reversion.create_revision():
+        article.save()
+    page = client_for(editor).get(f"/admin/articles/article/{article.pk}/history/")
+    assert page.status_code == 200
+    assert "<bdi>—</bdi>" in page.content.decode()
+
+
 def test_one_list_of_editable_fields_for_the_form_the_admin_the_history_and_restore():
     flat = [name for _, options in ArticleAdmin.fieldsets for name in options["fields"]]
     form_only = {"loaded_version", "substantive_update"}
