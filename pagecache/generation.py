@@ -80,16 +80,17 @@ class RedisCounter:
     lock = threading.Lock()
 
     def __init__(self, location, options, prefix):
-        with self.lock:
-            client = self.clients.get(location)
-            if client is None:
-                timeouts = {
-                    name: options[name]
-                    for name in ("socket_timeout", "socket_connect_timeout")
-                    if name in options
-                }
-                client = self.clients[location] = redis.Redis.from_url(location, **timeouts)
-        self.client = client
+        self.client = self.clients.get(location)  # the hot path: no lock once it exists
+        if self.client is None:
+            with self.lock:
+                if location not in self.clients:
+                    timeouts = {
+                        name: options[name]
+                        for name in ("socket_timeout", "socket_connect_timeout")
+                        if name in options
+                    }
+                    self.clients[location] = redis.Redis.from_url(location, **timeouts)
+                self.client = self.clients[location]
         self.key = f"{prefix}:{GENERATION_KEY}"
 
     def get(self):
