@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Ln
 
 from core.db_router import reading_primary
+from jobs.queue import enqueue, job
 from pagecache.generation import bump_generation, remember
 
 from .models import Article, ArticleTag
@@ -222,13 +223,21 @@ def rank_after_commit(pk, using=None):
 
     def flush():
         pks, _pending.pks = _pending.pks, set()
-        with reading_primary():
-            if pks and rank_committed(pks):
-                bump_generation()
+        if pks:
+            enqueue(rank_job, sorted(pks), key=f"related:{','.join(map(str, sorted(pks)))}")
 
     # Robust: the content is committed whatever happens here; a failure is logged, and the
-    # page keeps showing the previous list.
+    # page keeps showing the previous list (the job is queued, retried, or stopped in the
+    # admin's «مهام متوقفة»).
     transaction.on_commit(flush, using=using, robust=True)
+
+
+@job("ترتيب المقالات ذات الصلة")
+def rank_job(pks):
+    """In a worker, after the save committed (idempotent: ranking again gives the same list)."""
+    with reading_primary():
+        if rank_committed(pks):
+            bump_generation()
 
 
 def rank_committed(pks):

@@ -7,11 +7,18 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from jobs.models import Job
+
 from .forms import ImageForm
-from .models import Image, keep_in_history
+from .models import Image, keep_in_history, processing
 from .permissions import can_change
 
 STORAGE_FAILED = "تعذّر حفظ الصورة في المخزن (قد يكون ممتلئاً). لم يُحفظ شيء؛ حاول مرة أخرى لاحقاً."
+PROCESSING = "جاري تجهيز الصور"
+READY = "جاهزة"
+FAILED = (
+    "تعذّر تجهيز نسخ هذه الصورة؛ تظهر الصفحات الملف الأصلي. يعيد المسؤول المحاولة من «مهام متوقفة»."
+)
 READ_ONLY = (
     "لا يمكنك تعديل هذه الصورة: يعدّل الصحفي الصور التي رفعها بنفسه ما دام لا يعرضها مقال "
     "منشور أو مجدول. اطلب التعديل من أحد المحررين."
@@ -26,7 +33,16 @@ class ImageAdmin(VersionAdmin):
     form = ImageForm
     # Django's list, not reversion's: deleted images cannot be recovered (see recover_view).
     change_list_template = None
-    list_display = ["thumbnail", "title", "alt_text", "credit", "width", "height", "created_at"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "alt_text",
+        "credit",
+        "width",
+        "height",
+        "state",
+        "created_at",
+    ]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "alt_text", "caption", "credit"]
     readonly_fields = ["preview"]
@@ -39,14 +55,25 @@ class ImageAdmin(VersionAdmin):
             obj.thumbnail_url,
         )
 
+    @admin.display(description="الحالة")
+    def state(self, obj):
+        return PROCESSING if processing(obj) else READY
+
     @admin.display(description="الصورة")
     def preview(self, obj):
         if not obj.pk:
             return "—"
+        if not processing(obj):
+            note = ""
+        elif Job.objects.filter(key=f"renditions:{obj.pk}", status=Job.Status.STOPPED).exists():
+            note = FAILED
+        else:
+            note = PROCESSING
         return format_html(
-            '<img src="{}" alt="{}" width="320" class="library-preview">',
+            '<img src="{}" alt="{}" width="320" class="library-preview"><p>{}</p>',
             obj.picture.src,
             obj.alt_text,
+            note,
         )
 
     def has_change_permission(self, request, obj=None):

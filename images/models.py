@@ -8,6 +8,7 @@ from urllib.parse import quote
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -19,9 +20,10 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from core.control_characters import strip_controls_from_fields
+from jobs.queue import enqueue, job, progress
 
 from . import renditions as rendition_maker
-from .validation import FORMATS, CleanFile, clean_upload
+from .validation import FORMATS, CleanFile, clean_upload, quick_preview
 
 logger = logging.getLogger(__name__)
 
@@ -159,14 +161,18 @@ class Image(models.Model):
         strip_controls_from_fields(self)
         new_file = self.has_new_file()
         recrop = not new_file and self.focal_point_changed()
-        raw_upload = None
+        raw_upload = original = None
         if new_file:
             if not self._state.adding and not reversion.is_active():
                 keep_in_history(self.pk)
-            raw_upload = self.take_clean_file()
+            raw_upload, original = self.take_clean_file()
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
+                if original is not None:
+                    PendingOriginal.objects.update_or_create(
+                        image=self, defaults={"data": original}
+                    )
         except BaseException:
             if new_file and self.file_in_storage():
                 self.file.storage.delete(self.file.name)
@@ -175,8 +181,10 @@ class Image(models.Model):
             # Uploaded bytes written before save() never outlive it, whatever happens.
             delete_files([raw_upload])
         # No renditions: a restored revision saved before they were made, or a failed build.
-        if new_file or recrop or not self.renditions:
-            transaction.on_commit(partial(build_renditions, self.pk))
+        if original is not None:
+            enqueue(finish_upload, self.pk, key=f"renditions:{self.pk}")
+        elif new_file or recrop or not self.renditions:
+            enqueue(build_renditions, self.pk, key=f"renditions:{self.pk}")
 
     def get_absolute_url(self):
         return self.file.url
@@ -201,9 +209,10 @@ class Image(models.Model):
         return bool(self.file) and self.file.storage.exists(self.file.name)
 
     def take_clean_file(self):
-        """Swap the file for its re-encoded version. Returns the name of raw uploaded bytes
-        already in storage, if any."""
-        raw_upload = None
+        """Swap the file for its re-encoded version (or a quick preview of a large JPEG: see
+        validation.quick_preview). Returns the name of raw uploaded bytes already in storage,
+        if any, and the bytes of an original to re-encode in the background, if any."""
+        raw_upload = original = None
         if self.file_in_storage():
             # Written to storage before save() (e.g. `image.file.save(..., save=False)`):
             # replace those bytes too.
@@ -216,13 +225,15 @@ class Image(models.Model):
                 raise
         elif isinstance(self.file.file, CleanFile):
             clean = None
+        elif quick := quick_preview(self.file.file):
+            original, clean = quick
         else:
             clean = clean_upload(self.file.file)
         if clean is not None:
             self.file = clean.content
             self.width, self.height = clean.width, clean.height
         self.renditions = {}
-        return raw_upload
+        return raw_upload, original
 
     def focal_point_changed(self):
         if self._state.adding:
@@ -250,15 +261,83 @@ class Image(models.Model):
         return media_url(fallback[0][0]) if fallback else self.file.url
 
 
+class PendingOriginal(models.Model):
+    """The uploaded bytes of a large JPEG until a job re-encodes them (finish_upload): in the
+    database, which every worker reaches and nobody downloads from, never in public storage,
+    since they still carry their metadata. Meanwhile the image's file is a clean preview."""
+
+    image = models.OneToOneField(Image, on_delete=models.CASCADE, related_name="+")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"original of image {self.image_id}"
+
+
+def processing(image):
+    """Whether the image's renditions are still being made («جاري تجهيز الصور»)."""
+    return not image.renditions
+
+
+@job("تجهيز الصور")
 def build_renditions(pk):
+    """Pages show the library file until the renditions exist (Picture falls back to it)."""
     image = Image.objects.filter(pk=pk).first()
-    if image is None:
-        return
-    try:
+    if image is not None:
         rendition_maker.build(image)
-    except Exception:
-        # The page falls back to the library image; `manage.py rebuild_renditions` retries.
-        logger.exception("Renditions of image %s could not be made", pk)
+
+
+@job("تجهيز الصور")
+def finish_upload(pk):
+    """Re-encode a large upload's original (validation.clean_upload: every check, metadata
+    stripped), make it the image's file, then its renditions. A file that turns out broken
+    stops the job (the image keeps its preview and stays usable). Idempotent: once the
+    original is taken, a second run only makes renditions that are missing."""
+    pending = PendingOriginal.objects.filter(image_id=pk).select_related("image").first()
+    if pending is None:
+        image = Image.objects.filter(pk=pk).first()
+        if image is not None and rendition_maker.missing(image):
+            rendition_maker.build(image)
+        return
+    image = pending.image
+    clean = clean_upload(ContentFile(bytes(pending.data), name="upload.jpg"))
+    name = default_storage.save(image_path(image, clean.content.name), clean.content)
+    preview = image.file.name
+    with transaction.atomic():
+        updated = Image.objects.filter(pk=pk, file=preview).update(
+            file=name, width=clean.width, height=clean.height, renditions={}
+        )
+        pending.delete()
+    if not updated:  # the file was replaced meanwhile: that one wins
+        default_storage.delete(name)
+        return
+    # The preview stays while a revision names it (it can be restored); otherwise it goes.
+    if not Version.objects.get_for_object_reference(Image, pk).exists():
+        default_storage.delete(preview)
+    image.refresh_from_db()
+    rendition_maker.build(image)
+
+
+@job("إعادة تجهيز صور المكتبة", max_attempts=1)
+def rebuild_library(everything=False):
+    """Make the renditions of every image that lacks them (all with `everything`), with its
+    progress shown in the admin; one bad file does not stop the rest. Returns the counts."""
+    pks = list(Image.objects.order_by("pk").values_list("pk", flat=True))
+    built = skipped = failed = 0
+    for done, pk in enumerate(pks, 1):
+        image = Image.objects.filter(pk=pk).first()
+        if image is None or not (everything or rendition_maker.missing(image)):
+            skipped += 1
+        else:
+            try:
+                rendition_maker.build(image)
+                built += 1
+            except Exception:
+                failed += 1
+                logger.exception("Renditions of image %s could not be made", pk)
+        if done % 10 == 0 or done == len(pks):
+            progress(done, len(pks))
+    return built, skipped, failed
 
 
 def delete_files(names):

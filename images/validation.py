@@ -120,14 +120,42 @@ def reencode(picture):
     )
 
 
-def clean_upload(upload):
-    """The upload checked and re-encoded, or a ValidationError with an Arabic message."""
-    picture = check_header(upload)
+@contextmanager
+def decoding(picture):
     try:
         with picture, bombs_are_errors():
-            picture.load()
-            return reencode(picture)
+            yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(TOO_LARGE_HEADER, code="too_large") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(BROKEN, code="broken") from None
+
+
+def clean_upload(upload):
+    """The upload checked and re-encoded, or a ValidationError with an Arabic message."""
+    picture = check_header(upload)
+    with decoding(picture):
+        picture.load()
+        return reencode(picture)
+
+
+def quick_preview(upload):
+    """For a JPEG above IMAGE_BACKGROUND_PIXELS: (its bytes, a clean preview), None for any
+    other upload. Re-encoding 40 megapixels takes seconds, too long for a request: the
+    header is checked here like any upload's (format, bytes, pixels: bomb limits), and the
+    preview is decoded at an eighth of the size (JPEG's DCT scaling, a fraction of the
+    work) and re-encoded from its pixels, so it carries no metadata either. The full
+    re-encode of the kept bytes follows in a job (images/models.py, finish_upload); the
+    bytes wait in the database, never in public storage."""
+    picture = check_header(upload)
+    if (
+        picture.format != "JPEG"
+        or picture.width * picture.height <= settings.IMAGE_BACKGROUND_PIXELS
+    ):
+        return None
+    with decoding(picture):
+        picture.draft("RGB", (picture.width // 8, picture.height // 8))
+        picture.load()
+        preview = reencode(picture)
+    upload.seek(0)
+    return upload.read(), preview

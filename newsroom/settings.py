@@ -7,6 +7,7 @@ use them.
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", default=False)
 BENCH_PAGE_FILE = Path(os.environ.get("NEWSROOM_BENCH_PAGE", BASE_DIR / "bench" / "page.html"))
 
+# Django 6.0 has the Tasks API in core; on 5.2 the `django-tasks` backport is the same API.
+TASKS_MODULE = "django.tasks" if find_spec("django.tasks") else "django_tasks"
+TASK_APPS = ["django_tasks_db", *(["django_tasks"] if TASKS_MODULE == "django_tasks" else [])]
+if os.environ.get("NEWSROOM_TASKS", "database") == "rq":
+    TASK_APPS.append("django_rq")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -75,6 +82,9 @@ INSTALLED_APPS = [
     "tags",
     "images",
     "articles",
+    *TASK_APPS,  # the task queue (jobs/; README "Background work")
+    "jobs",
+    "events",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 
@@ -180,6 +190,41 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
+
+# --- Background work (jobs/, README "Background work") -----------------------------------------
+
+# Which queue runs the jobs: "database" (the default: the database above, nothing else to
+# run but `manage.py run_worker`), "rq" (Redis through RQ, NEWSROOM_TASKS_REDIS_URL, for
+# several workers on several machines) or "immediate" (in the process that enqueues: tests).
+TASKS_QUEUE = os.environ.get("NEWSROOM_TASKS", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": f"{TASKS_MODULE}.backends.immediate.ImmediateBackend",
+        }[TASKS_QUEUE],
+        "QUEUES": ["default"],
+    }
+}
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("NEWSROOM_TASKS_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DEFAULT_TIMEOUT": 600,
+    }
+}
+# A failed job is tried again after JOBS_RETRY_SECONDS, then twice that, four times...
+# (at most an hour apart) until JOBS_MAX_ATTEMPTS; then it waits in «مهام متوقفة».
+JOBS_RETRY_SECONDS = float(os.environ.get("NEWSROOM_JOBS_RETRY_SECONDS", "10"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_JOBS_MAX_ATTEMPTS", "5"))
+# How often each worker's clock looks for articles that went live, expired or stopped being
+# breaking (events/). Events fire within this plus a job's pickup time of the moment.
+EVENTS_TICK_SECONDS = float(os.environ.get("NEWSROOM_EVENTS_TICK_SECONDS", "2"))
+# How far back a worker that was down catches up on missed events.
+EVENTS_CATCH_UP_HOURS = float(os.environ.get("NEWSROOM_EVENTS_CATCH_UP_HOURS", "24"))
+# Uploads larger than this (JPEG) are checked from their header in the request, stored with a
+# quick preview, and re-encoded in full by a job (images/models.py).
+IMAGE_BACKGROUND_PIXELS = int(os.environ.get("IMAGE_BACKGROUND_PIXELS", 4_000_000))
 
 # --- Cache and the page cache ---------------------------------------------------------------------
 

@@ -180,6 +180,15 @@ def db_clock(db):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Jobs run where they are enqueued (on commit), in the test's process and transaction;
+    tests/test_workers.py runs real worker processes against the database or Redis."""
+    settings.TASKS = {
+        "default": {"BACKEND": f"{settings.TASKS_MODULE}.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     """Tests run inside transactions that never commit, so the page cache's after-commit
     invalidation never fires there. tests/test_page_cache.py turns it on where it is proven.

@@ -3,7 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from images import renditions
-from images.models import Image
+from images.models import Image, rebuild_library
+from jobs.queue import enqueue
 
 
 class Command(BaseCommand):
@@ -14,8 +15,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="rebuild every image")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue it as one job for a worker; its progress shows in the admin's jobs list",
+        )
 
-    def handle(self, *args, all=False, **options):
+    def handle(self, *args, all=False, background=False, **options):
+        if background:
+            job = enqueue(rebuild_library, all)
+            self.stdout.write(f"Queued as job {job.pk}: watch it in the admin (المهام في الخلفية).")
+            return
         pks = list(Image.objects.order_by("pk").values_list("pk", flat=True))
         started, built, skipped, failed = time.monotonic(), 0, 0, 0
         for done, pk in enumerate(pks, 1):
