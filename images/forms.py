@@ -2,7 +2,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from .models import Image
-from .validation import clean_upload
+from .validation import clean_upload, quick_preview
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -24,4 +24,5 @@ class ImageForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         if not isinstance(upload, UploadedFile):
             return upload
-        return clean_upload(upload).content
+        # A large JPEG: a quick clean preview now, the full re-encode in a job (models.py).
+        return (quick_preview(upload) or clean_upload(upload)).content

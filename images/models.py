@@ -170,9 +170,7 @@ class Image(models.Model):
             with transaction.atomic():
                 super().save(*args, **kwargs)
                 if original is not None:
-                    PendingOriginal.objects.update_or_create(
-                        image=self, defaults={"data": original}
-                    )
+                    keep_original(self, original)
         except BaseException:
             if new_file and self.file_in_storage():
                 self.file.storage.delete(self.file.name)
@@ -225,10 +223,10 @@ class Image(models.Model):
                 raise
         elif isinstance(self.file.file, CleanFile):
             clean = None
-        elif quick := quick_preview(self.file.file):
-            original, clean = quick
         else:
-            clean = clean_upload(self.file.file)
+            clean = quick_preview(self.file.file) or clean_upload(self.file.file)
+        # A preview (a large JPEG): its original is re-encoded in full by a job.
+        original = getattr((clean.content if clean else self.file.file), "original", None)
         if clean is not None:
             self.file = clean.content
             self.width, self.height = clean.width, clean.height
@@ -262,16 +260,29 @@ class Image(models.Model):
 
 
 class PendingOriginal(models.Model):
-    """The uploaded bytes of a large JPEG until a job re-encodes them (finish_upload): in the
-    database, which every worker reaches and nobody downloads from, never in public storage,
-    since they still carry their metadata. Meanwhile the image's file is a clean preview."""
+    """A large JPEG's upload until a job re-encodes it (finish_upload). Its bytes still carry
+    their metadata, so they wait in the "pending" storage, which nothing serves
+    (settings.STORAGES), never in the public media storage. (In a bytea column, writing
+    12 MB took PostgreSQL longer than the whole request may.)"""
 
     image = models.OneToOneField(Image, on_delete=models.CASCADE, related_name="+")
-    data = models.BinaryField()
+    name = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
         return f"original of image {self.image_id}"
+
+
+def keep_original(image, data):
+    """Store `data` (bytes) in the pending storage and name it for the image's job."""
+    pending = storages["pending"]
+    name = pending.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data))
+    try:
+        PendingOriginal.objects.filter(image=image).delete()
+        PendingOriginal.objects.create(image=image, name=name)
+    except BaseException:
+        pending.delete(name)
+        raise
 
 
 def processing(image):
@@ -300,7 +311,8 @@ def finish_upload(pk):
             rendition_maker.build(image)
         return
     image = pending.image
-    clean = clean_upload(ContentFile(bytes(pending.data), name="upload.jpg"))
+    with storages["pending"].open(pending.name, "rb") as upload:
+        clean = clean_upload(ContentFile(upload.read(), name="upload.jpg"))
     name = default_storage.save(image_path(image, clean.content.name), clean.content)
     preview = image.file.name
     with transaction.atomic():
@@ -308,6 +320,7 @@ def finish_upload(pk):
             file=name, width=clean.width, height=clean.height, renditions={}
         )
         pending.delete()
+    storages["pending"].delete(pending.name)
     if not updated:  # the file was replaced meanwhile: that one wins
         default_storage.delete(name)
         return

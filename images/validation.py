@@ -48,6 +48,15 @@ class CleanFile(ContentFile):
     """Bytes made by `reencode`: the model stores these as they are."""
 
 
+class PreviewFile(CleanFile):
+    """A clean preview made by `quick_preview`, carrying the upload's bytes (`original`)
+    for the job that re-encodes them in full."""
+
+    def __init__(self, content, original, name=None):
+        super().__init__(content, name=name)
+        self.original = original
+
+
 @dataclass
 class CleanImage:
     content: CleanFile
@@ -140,13 +149,15 @@ def clean_upload(upload):
 
 
 def quick_preview(upload):
-    """For a JPEG above IMAGE_BACKGROUND_PIXELS: (its bytes, a clean preview), None for any
-    other upload. Re-encoding 40 megapixels takes seconds, too long for a request: the
-    header is checked here like any upload's (format, bytes, pixels: bomb limits), and the
-    preview is decoded at an eighth of the size (JPEG's DCT scaling, a fraction of the
-    work) and re-encoded from its pixels, so it carries no metadata either. The full
-    re-encode of the kept bytes follows in a job (images/models.py, finish_upload); the
-    bytes wait in the database, never in public storage."""
+    """For a JPEG above IMAGE_BACKGROUND_PIXELS: a clean preview (a CleanImage whose content
+    is a PreviewFile carrying the upload's bytes); None for any other upload.
+
+    Re-encoding 40 megapixels takes seconds, too long for a request. The header is checked
+    here like any upload's (format, bytes, pixels: the bomb limits), and the preview is
+    decoded at an eighth of the size (JPEG's DCT scaling, a fraction of the work) and
+    re-encoded from its pixels, so it carries no metadata either. The full re-encode of the
+    kept bytes follows in a job (images/models.py, finish_upload); the bytes wait in the
+    database, never in public storage."""
     picture = check_header(upload)
     if (
         picture.format != "JPEG"
@@ -158,4 +169,5 @@ def quick_preview(upload):
         picture.load()
         preview = reencode(picture)
     upload.seek(0)
-    return upload.read(), preview
+    preview.content = PreviewFile(preview.content.read(), upload.read(), preview.content.name)
+    return preview

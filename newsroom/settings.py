@@ -291,6 +291,14 @@ STORAGES = {
         )
     },
 }
+# Large uploads wait here, metadata and all, until a job re-encodes them (images/models.py,
+# PendingOriginal): outside MEDIA_ROOT, so nothing serves them; shared by the web servers and
+# the workers like MEDIA_ROOT. With S3, a private prefix of the bucket (below).
+PENDING_UPLOADS_ROOT = Path(os.environ.get("PENDING_UPLOADS_ROOT", BASE_DIR / "pending-uploads"))
+STORAGES["pending"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PENDING_UPLOADS_ROOT, "base_url": None},
+}
 # Media on S3-compatible object storage when a bucket is configured, local disk otherwise.
 if os.environ.get("MEDIA_S3_BUCKET"):
     STORAGES["default"] = {
@@ -307,6 +315,11 @@ if os.environ.get("MEDIA_S3_BUCKET"):
             "querystring_auth": not os.environ.get("MEDIA_S3_CUSTOM_DOMAIN"),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
+    }
+    STORAGES["pending"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": STORAGES["default"]["OPTIONS"]
+        | {"location": "pending-uploads", "custom_domain": None, "querystring_auth": True},
     }
 MEDIA_HOST = os.environ.get("MEDIA_S3_CUSTOM_DOMAIN", "")
 

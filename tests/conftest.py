@@ -36,6 +36,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    pending = settings.STORAGES["pending"] | {"OPTIONS": {"location": tmp_path / "pending"}}
+    settings.STORAGES = settings.STORAGES | {"pending": pending}
 
 
 def jpeg_bytes(size=(120, 80), colour=(200, 30, 30), **save_kwargs):
