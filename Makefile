@@ -22,7 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	bin/run $(BIN)/python  # runserver and a background worker; Ctrl-C stops both
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
