@@ -56,6 +56,13 @@ def parse_args():
     parser.add_argument(
         "--latency-duration", type=int, default=5, help="seconds per single-client row"
     )
+    parser.add_argument(
+        "--uploads",
+        type=int,
+        default=0,
+        help="instead of the page table: N concurrent 40 MP uploads while readers browse",
+    )
+    parser.add_argument("--job-workers", type=int, default=2, help="with --uploads")
     return parser.parse_args()
 
 
@@ -318,6 +325,164 @@ def latency_row(label, result):
     )
 
 
+SESSION = """
+from django.contrib.auth import get_user_model
+from django.test import Client
+user, _ = get_user_model().objects.get_or_create(username="bench-admin",
+    defaults={"is_staff": True, "is_superuser": True})
+client = Client()
+client.force_login(user)
+print(client.cookies["sessionid"].value)
+"""
+
+JOBS_LEFT = """
+from jobs.models import Job
+from images.models import Image
+uploaded = Image.objects.filter(title__startswith="bench-upload")
+print(Job.objects.count(), uploaded.exclude(renditions={}).count())
+"""
+
+
+def forty_megapixels():
+    """A 7744x5164 JPEG with texture (about 10 MB), as tests/test_workers.py makes."""
+    import io
+
+    from PIL import Image as PILImage
+
+    width, height = 7744, 5164
+    grain = PILImage.effect_noise((width // 4, height // 4), 60).resize((width, height))
+    gradient = PILImage.linear_gradient("L").resize(grain.size)
+    out = io.BytesIO()
+    PILImage.merge("RGB", (grain, gradient, grain)).save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+def upload(base, session, data, n):
+    """One upload through the editor's picker, as the browser sends it; (status, seconds)."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    conn.request("GET", "/admin/images/image/add/", headers={"Cookie": f"sessionid={session}"})
+    response = conn.getresponse()
+    response.read()
+    token = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
+    boundary = secrets.token_hex(16)
+    fields = {"title": f"bench-upload {n}", "alt_text": "صورة", "focal_x": "0.5", "focal_y": "0.5"}
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    )
+    body += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    ).encode()
+    body += data + f"\r\n--{boundary}--\r\n".encode()
+    headers = {
+        "Cookie": f"sessionid={session}; csrftoken={token}",
+        "X-CSRFToken": token,
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+    }
+    started = time.perf_counter()
+    conn.request("POST", "/editor/images/upload/", body=body, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return response.status, time.perf_counter() - started
+
+
+def upload_check(args, env, base, targets, load):
+    """Readers browse (the article cached and uncached, the home page) for a while alone,
+    then while `args.uploads` editors upload a 40 MP JPEG each at once, with
+    `args.job-workers` workers making the renditions."""
+    session = manage(env, "shell", "-c", SESSION, capture=True).splitlines()[-1]
+    data = forty_megapixels()
+    reader_urls = [
+        base + quote(targets["article"]),
+        base + quote(targets["article"]) + "?nocache=1",
+        base + "/",
+    ]
+
+    def browse(seconds):
+        """The three pages at once, a third of the connections each."""
+        per_url = [None] * len(reader_urls)
+
+        def one(index):
+            per_url[index] = load(reader_urls[index], max(1, args.connections // 3), seconds)
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(len(reader_urls))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return per_url
+
+    workers = [
+        subprocess.Popen(
+            [PYTHON, "manage.py", "run_worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(args.job_workers)
+    ]
+    try:
+        settle(base)
+        alone = browse(args.duration)
+        results = []
+        threads = [
+            threading.Thread(target=lambda n=n: results.append(upload(base, session, data, n)))
+            for n in range(args.uploads)
+        ]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        during = browse(args.duration)
+        for thread in threads:
+            thread.join()
+        uploads_done = time.monotonic() - started
+        renditions_done = None
+        for _ in range(600):
+            left, ready = map(int, manage(env, "shell", "-c", JOBS_LEFT, capture=True).split()[-2:])
+            if ready >= args.uploads and left == 0:
+                renditions_done = time.monotonic() - started
+                break
+            time.sleep(2)
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=60)
+    log = (ROOT / "bench" / "data" / "gunicorn.log").read_text(errors="replace")
+    print()
+    print(
+        f"## {args.uploads} concurrent 40 MP uploads while readers browse, "
+        f"{time.strftime('%Y-%m-%d %H:%M')}"
+    )
+    print(
+        f"gunicorn gthread {args.workers} workers x {args.threads} threads; "
+        f"{args.job_workers} job workers; readers {args.connections} connections over 3 "
+        f"pages, {args.duration}s; load avg {os.getloadavg()[0]:.1f}"
+    )
+    print()
+    print("| reader page | alone p50 ms | alone p99 ms | during p50 ms | during p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, a, d in zip(
+        ("article cached", "article uncached", "home"), alone, during, strict=True
+    ):
+        print(
+            f"| {name} | {a['p50']:.1f} | {a['p99']:.1f} | {d['p50']:.1f} | {d['p99']:.1f} "
+            f"| {a['errors'] + d['errors']} |"
+        )
+    times = sorted(seconds for _, seconds in results)
+    statuses = sorted({status for status, _ in results})
+    print()
+    print(
+        f"Uploads: {len(results)} answered (HTTP {statuses}), median "
+        f"{statistics.median(times):.2f}s, slowest {times[-1]:.2f}s, all answered in "
+        f"{uploads_done:.1f}s; renditions of all done after "
+        + (f"{renditions_done:.0f}s" if renditions_done else "more than 20 min")
+    )
+    print(f"gunicorn worker timeouts in its log: {log.count('WORKER TIMEOUT')}")
+
+
 def main():
     args = parse_args()
     env = environment(args)
@@ -348,6 +513,9 @@ def main():
             "feed": "/feeds/latest/",
         }
         pages = {name: quote(path, safe="/?=&%") for name, path in pages.items()}
+        if args.uploads:
+            upload_check(args, env, base, targets, load)
+            return
         print(f"client: {load.__name__}, {args.connections} connections, {args.duration}s each")
         # Warm every worker and thread first: the first seconds after start-up are slower.
         load(base + "/bench/minimal/", args.connections, 2)
