@@ -336,10 +336,9 @@ print(client.cookies["sessionid"].value)
 """
 
 JOBS_LEFT = """
-from jobs.models import Job
-from images.models import Image
-uploaded = Image.objects.filter(title__startswith="bench-upload")
-print(Job.objects.count(), uploaded.exclude(renditions={}).count())
+SELECT (SELECT count(*) FROM jobs_job),
+       (SELECT count(*) FROM images_image
+        WHERE title LIKE 'bench-upload%%' AND renditions::text <> '{}')
 """
 
 
@@ -440,12 +439,13 @@ def upload_check(args, env, base, targets, load):
             thread.join()
         uploads_done = time.monotonic() - started
         renditions_done = None
-        for _ in range(600):
-            left, ready = map(int, manage(env, "shell", "-c", JOBS_LEFT, capture=True).split()[-2:])
-            if ready >= args.uploads and left == 0:
-                renditions_done = time.monotonic() - started
-                break
-            time.sleep(2)
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+            for _ in range(600):
+                left, ready = conn.execute(JOBS_LEFT).fetchone()
+                if ready >= args.uploads and left == 0:
+                    renditions_done = time.monotonic() - started
+                    break
+                time.sleep(2)
     finally:
         for worker in workers:
             worker.terminate()
@@ -462,14 +462,17 @@ def upload_check(args, env, base, targets, load):
         f"pages, {args.duration}s; load avg {os.getloadavg()[0]:.1f}"
     )
     print()
-    print("| reader page | alone p50 ms | alone p99 ms | during p50 ms | during p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| reader page | alone req/s | alone p50 ms | alone p99 ms "
+        "| during req/s | during p50 ms | during p99 ms | errors |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, a, d in zip(
         ("article cached", "article uncached", "home"), alone, during, strict=True
     ):
         print(
-            f"| {name} | {a['p50']:.1f} | {a['p99']:.1f} | {d['p50']:.1f} | {d['p99']:.1f} "
-            f"| {a['errors'] + d['errors']} |"
+            f"| {name} | {a['rps']:.1f} | {a['p50']:.1f} | {a['p99']:.1f} | {d['rps']:.1f} "
+            f"| {d['p50']:.1f} | {d['p99']:.1f} | {a['errors'] + d['errors']} |"
         )
     times = sorted(seconds for _, seconds in results)
     statuses = sorted({status for status, _ in results})
