@@ -66,14 +66,16 @@ def workers(settings, tmp_path):
             "NEWSROOM_PROBE_FILE": str(probe),
             "NEWSROOM_PROBE_WORKER": name,
         }
+        log = tmp_path / f"{name}.log"
         process = subprocess.Popen(  # noqa: S603 (our own interpreter and code)
             [sys.executable, "-c", WORKER],
             cwd=django_settings.BASE_DIR,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(tmp_path / f"{name}.log", "ab"),  # noqa: SIM115
+            stdout=open(log, "ab"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
         )
         started.append(process)
+        process.log = log
         return process
 
     start.probe = str(probe)
@@ -90,6 +92,16 @@ def stop(process):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def ready(*processes, seconds=60):
+    """Wait until each worker says it is listening (db_worker's or RQ's first line)."""
+
+    def listening(process):
+        text = process.log.read_text(errors="replace") if process.log.exists() else ""
+        return "Starting worker" in text or "Listening on" in text
+
+    assert wait_for(lambda: all(listening(p) for p in processes), seconds), "a worker never started"
 
 
 def wait_for(condition, seconds):
@@ -119,9 +131,8 @@ def test_a_40_megapixel_upload_answers_in_under_a_second_and_its_renditions_foll
     client, editor, workers
 ):
     data = forty_megapixels()
-    workers("one")
+    ready(workers("one"))  # the worker's start-up (Django, imports) is not the upload's time
     client.force_login(editor)
-    time.sleep(3)  # the worker's start-up (Django, imports) is not the upload's time
     started, cpu = time.perf_counter(), time.process_time()
     response = client.post(
         reverse("image_picker_upload"),
@@ -143,11 +154,11 @@ def test_a_40_megapixel_upload_answers_in_under_a_second_and_its_renditions_foll
     with image.file.open("rb") as preview, PILImage.open(preview) as shown:
         assert shown.width < 7744 and "exif" not in shown.info
 
-    def ready():
+    def made():
         image.refresh_from_db()
         return image.renditions
 
-    assert wait_for(ready, 60), "no renditions after 60 s"
+    assert wait_for(made, 60), "no renditions after 60 s"
     assert (image.width, image.height) == (7744, 5164)
     assert not PendingOriginal.objects.exists()
     assert wait_for(lambda: not Job.objects.exists(), 5)  # done jobs are deleted
@@ -163,15 +174,14 @@ def test_a_scheduled_article_goes_live_once_at_its_time_across_a_worker_restart(
     make_article, workers
 ):
     Watermark.objects.get_or_create(defaults={"since": timezone.now() - timedelta(minutes=1)})
+    first = workers("first")
+    ready(first)
     moment = timezone.now() + timedelta(seconds=5)
     article = make_article(published_at=moment)
-    first = workers("first")
-    time.sleep(2.5)
-    stop(first)  # the worker goes away before the moment...
+    time.sleep(1)
+    stop(first)  # the worker that saw the article scheduled goes away before its time...
     assert not ArticleEvent.objects.exists()
-    time.sleep(max(0.0, (moment - timezone.now()).total_seconds()) + 1)
-    workers("second")  # ...and two come back after it: a missed tick, two clocks
-    workers("third")
+    ready(workers("second"), workers("third"))  # ...two others come up: two clocks
 
     def delivered():
         return ArticleEvent.objects.filter(delivered_at__isnull=False).first()
@@ -190,7 +200,7 @@ def test_a_scheduled_article_goes_live_once_at_its_time_across_a_worker_restart(
 def test_a_failing_job_is_retried_with_backoff_then_stopped_and_the_admin_retries_it(
     admin_client, workers
 ):
-    workers("one")
+    ready(workers("one"))
     enqueue(probe_jobs.always_fails, "x")
 
     def stopped():
@@ -226,10 +236,8 @@ def redis_queue(settings):
 def test_two_rq_workers_on_redis_share_the_jobs_and_retry_a_failing_one(
     redis_queue, workers, settings
 ):
-    workers("alpha", queue="rq")
-    workers("beta", queue="rq")
+    ready(workers("alpha", queue="rq"), workers("beta", queue="rq"))
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    time.sleep(2)  # both listening before the jobs arrive
     for n in range(8):
         enqueue(probe_jobs.records_worker, n)
     enqueue(probe_jobs.always_fails, "rq")
