@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils.html import format_html
+from django_tasks_db.models import DBTaskResult
 
 from . import queue
 from .models import Job, StoppedJob
@@ -38,11 +40,17 @@ class StoppedJobAdmin(JobAdmin):
     list_display = ["label", "attempts", "short_error", "updated_at"]
     list_filter = ["label"]
     actions = ["retry"]
-    fields = ["label", "function", "args", "attempts", "error", "created_at", "updated_at"]
+    fields = ["label", "function", "args", "attempts", "traceback", "created_at", "updated_at"]
+    readonly_fields = [*JobAdmin.readonly_fields, "traceback"]
     change_form_template = "admin/jobs/stoppedjob/change_form.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=Job.Status.STOPPED)
+
+    @admin.display(description="الخطأ")
+    def traceback(self, obj):
+        # A Python traceback reads left to right, whatever the page's direction.
+        return format_html('<pre dir="ltr" class="job-error">{}</pre>', obj.error)
 
     @admin.display(description="الخطأ")
     def short_error(self, obj):
@@ -71,3 +79,7 @@ class StoppedJobAdmin(JobAdmin):
 
 
 admin.site.register(Job, JobAdmin)
+# django-tasks-db's own list of its queue rows (English, internal): «المهام في الخلفية» and
+# «مهام متوقفة» are what people read.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
