@@ -22,6 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py demo_second_factor
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
