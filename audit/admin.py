@@ -6,6 +6,24 @@ from articles.paginators import EstimatedCountPaginator
 
 from .models import AuditEvent
 
+SHOWN_NAMES = 8
+
+
+def describe(changes):
+    """(field, text) pairs: a changed field as «before ← after», a list of added or removed
+    names shortened to its first few."""
+    for name, value in changes.items():
+        if name in {"added", "removed"} and isinstance(value, list):
+            more = len(value) - SHOWN_NAMES
+            text = "، ".join(map(str, value[:SHOWN_NAMES])) + (
+                f" و{more} غيرها" if more > 0 else ""
+            )
+        elif isinstance(value, list) and len(value) == 2:
+            text = f"{value[0]} ← {value[1]}"
+        else:
+            text = str(value)
+        yield name, text
+
 
 class TargetFilter(admin.SimpleListFilter):
     """An object's trail (?target=articles.article:12): the link on an article's page. No
@@ -52,7 +70,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description="التغييرات (قبل ← بعد)")
     def changes_list(self, event):
         return format_html_join(
-            "", "<div><b>{}</b>: {}</div>", ((name, value) for name, value in event.changes.items())
+            "", '<div class="audit-change"><b>{}</b>: {}</div>', describe(event.changes)
         )
 
     def has_add_permission(self, request):

@@ -12,7 +12,7 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('newsroom.audit_prune', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'audit rows are append-only (%)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'audit rows are append-only: ' || TG_OP;
 END $$;
 CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_append_only();
