@@ -46,7 +46,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     no actions (so no bulk delete). The model refuses updates and deletes as well, and on
     PostgreSQL a trigger does (audit/migrations/0002)."""
 
-    list_display = ["at", "actor_name", "address", "action", "target_repr", "changes_list"]
+    list_display = ["at", "action", "target_repr", "actor_name", "address", "changes_list"]
     list_filter = ["action", ("at", admin.DateFieldListFilter), "actor", TargetFilter]
     # A million rows: never a full COUNT (EstimatedCountPaginator), no facet counts, no
     # date_hierarchy (its year/month links are a scan of the table).
