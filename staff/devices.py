@@ -51,10 +51,6 @@ def new_backup_codes(user):
     return codes
 
 
-def has_app(user):
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
 def match(user, code):
     """The device that accepts `code` (each one counts its own failures and slows down), or
     None. A backup code is deleted as it is used."""

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_otp import user_has_device
 
 from core import events
 from security import login_throttle
@@ -58,7 +59,7 @@ def second_step(request):
     target = next_url(request)
     if user.is_verified():
         return redirect(target)
-    if not devices.has_app(user):
+    if not user_has_device(user):
         return redirect(f"{reverse('staff:setup')}?{urlencode({'next': target})}")
     form = CodeForm(request.POST or None)
     status = 200
@@ -94,7 +95,7 @@ def setup(request):
     password) or who passed the second step already (replacing a phone). Never to someone
     with a device who has not: a stolen password must not be able to add the thief's."""
     user = request.user
-    if not (user.is_verified() or not devices.has_app(user)):
+    if not (user.is_verified() or not user_has_device(user)):
         return redirect(f"{reverse('staff:second_step')}?{urlencode({'next': next_url(request)})}")
     device = devices.pending_app(user)
     form = CodeForm(request.POST or None)

@@ -155,6 +155,15 @@ def test_someone_with_only_the_password_cannot_add_their_own_device(client, edit
     assert response["Location"].startswith("/admin/second-factor/?next=")
 
 
+def test_backup_codes_alone_still_keep_setup_closed_before_the_second_step(client, editor):
+    devices.new_backup_codes(editor)
+    log_in(client, editor)
+    assert client.get("/admin/second-factor/setup/").status_code == 302
+    code = StaticToken.objects.filter(device__user=editor).first().token
+    assert client.post("/admin/second-factor/", {"code": code}).status_code == 302
+    assert client.get("/admin/second-factor/setup/").status_code == 200
+
+
 def test_password_then_totp_code_opens_the_admin(client, editor):
     device = fresh_app_for(editor)
     log_in(client, editor)
