@@ -15,6 +15,7 @@ admin's logout see the real user. A new staff endpoint is covered with nothing t
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
@@ -46,6 +47,10 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # Without a session cookie nobody is logged in; not touching request.user then keeps
+        # readers' pages free of the session (no `Vary: Cookie`: the page cache stores them).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
         if not request.user.is_authenticated or not is_pending(request.user):
             return None
         match = request.resolver_match
