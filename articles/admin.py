@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 
+from core import events
+
 from . import workflow
 from .admin_history import ArticleHistoryAdmin
 from .forms import ArticleForm, ZonedDateTimeField, ZonedSplitDateTime, zone_label
@@ -253,6 +255,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
             obj.updated_by = user
         self.warn_about_ignored_fields(request, form, obj)
         super().save_model(request, obj, form, change)
+        workflow.announce(obj, user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -280,6 +283,9 @@ class ArticleAdmin(ArticleHistoryAdmin):
         if forged:
             workflow.security_log.warning(
                 "ignored fields %s from user=%s article=%s", forged, request.user.pk, obj.pk
+            )
+            events.send(
+                __name__, "denied", request.user, target=obj, detail=f"forged fields: {forged}"
             )
             labels = "، ".join(field_label(name) for name in forged)
             messages.warning(request, f"لم تُطبَّق هذه الحقول لأنها للمحررين فقط: {labels}.")

@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from core import events
+
 from . import history, workflow
 
 
@@ -119,8 +121,13 @@ class ArticleHistoryAdmin(VersionAdmin):
         the version up by id whatever its model, and images have revisions too."""
         if not workflow.can_publish(request.user):
             raise PermissionDenied
-        get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
-        return super().recover_view(request, version_id, extra_context)
+        version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        response = super().recover_view(request, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            recovered = self.model.objects.filter(pk=version.object_id).first()
+            if recovered is not None:
+                events.send(__name__, "recover", request.user, target=recovered)
+        return response
 
     def revoke_preview_view(self, request, object_id):
         obj = self.visible_article(request, object_id)

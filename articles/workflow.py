@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
+from core import events
 from core.date_range import in_date_range
 
 from .models import Article, ArticleTag
@@ -235,6 +236,7 @@ def deny(user, what, article=None):
     security_log.warning(
         "denied: user=%s action=%s article=%s", user.pk, what, getattr(article, "pk", None)
     )
+    events.send(__name__, "denied", user, target=article, detail=what)
     raise PermissionDenied(what)
 
 
@@ -250,6 +252,7 @@ def apply(article, user, action, at=None, note="", from_state=None):
         deny(user, action, article)
     if not can_transition(user, article, action, from_state):
         raise TransitionRefused(action)
+    before = (article.status, article.published_at)
     now = timezone.now()
     if action == "submit":
         article.status = Status.REVIEW
@@ -270,7 +273,23 @@ def apply(article, user, action, at=None, note="", from_state=None):
         article.status = Status.DRAFT
         if note:
             article.review_note = note
+    # Announced by `announce` once saved (the audit log wants the row's id).
+    article.transition = (action, {"status": [before[0], article.status]})
+    if before[1] != article.published_at:
+        article.transition[1]["published_at"] = [
+            str(before[1]) if before[1] else None,
+            str(article.published_at),
+        ]
     return article
+
+
+def announce(article, user):
+    """After the save that followed `apply`: tells whoever listens (the audit log) which
+    transition happened, with the status and publication time before and after."""
+    action, changes = getattr(article, "transition", (None, None))
+    if action:
+        events.send(__name__, action, user, target=article, changes=changes)
+        article.transition = None
 
 
 def locked(pk):
@@ -313,6 +332,7 @@ def perform(pk, user, action, at=None, note="", loaded_version=None):
         apply(article, user, action, at=at, note=note)
         stamp(article, user)
         article.save()
+        announce(article, user)
         reversion.set_user(user)
         reversion.set_comment(TRANSITIONS[action].label)
     return article
@@ -326,6 +346,7 @@ def regenerate_preview_secret(pk, user):
             deny(user, "revoke_preview", article)
         article.preview_secret = Article._meta.get_field("preview_secret").get_default()
         article.save(update_fields=["preview_secret"])
+        events.send(__name__, "preview_link_revoked", user, target=article)
     return article
 
 
@@ -387,6 +408,9 @@ def restore(pk, version, user, loaded_version):
             )
         stamp(article, user)
         article.save()
+        events.send(
+            __name__, "restore", user, target=article, detail=f"revision {version.revision_id}"
+        )
         for field in fields:
             if not field.many_to_many or field.name not in data:
                 continue

@@ -8,6 +8,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from jobs.models import Job
+from core import events
 
 from .forms import ImageForm
 from .models import Image, keep_in_history, processing
@@ -84,6 +85,16 @@ class ImageAdmin(VersionAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        if change and "file" in form.changed_data:
+            events.send(
+                __name__,
+                "image_replaced",
+                request.user,
+                target=obj,
+                changes={
+                    "file": [form.initial.get("file") and str(form.initial["file"]), obj.file.name]
+                },
+            )
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -85,6 +85,12 @@ INSTALLED_APPS = [
     *TASK_APPS,  # the task queue (jobs/; README "Background work")
     "jobs",
     "events",
+    # The second factor (django-otp: authenticator apps, backup codes) and the audit log.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "staff",
+    "audit",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 
@@ -105,6 +111,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session passed the second step; then, who must pass it and has not is
+    # sent to it (admin URLs) or treated as anonymous (everywhere else): staff/middleware.py.
+    "django_otp.middleware.OTPMiddleware",
+    "staff.middleware.SecondFactorMiddleware",
+    # Who and from which address, for the audit rows this request writes.
+    "audit.middleware.AuditContextMiddleware",
     # After authentication: marks a staff member's browser at login (a signed cookie), which
     # is how the page cache, before sessions, tells staff from readers.
     "pagecache.middleware.StaffMarkerMiddleware",
@@ -382,6 +394,13 @@ LOGIN_REDIRECT_URL = "admin:index"
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
 LOGIN_THROTTLE_MAX_PER_ACCOUNT = int(os.environ.get("LOGIN_THROTTLE_MAX_PER_ACCOUNT", "10"))
 LOGIN_THROTTLE_MAX_PER_ADDRESS = int(os.environ.get("LOGIN_THROTTLE_MAX_PER_ADDRESS", "30"))
+
+# The second factor (staff app, README "Second factor for staff"). Editors and administrators
+# always need it; NEWSROOM_2FA_FOR_ALL_STAFF=true requires it of journalists too.
+SECOND_FACTOR_FOR_ALL_STAFF = env_bool("NEWSROOM_2FA_FOR_ALL_STAFF", default=False)
+OTP_TOTP_ISSUER = SITE_NAME
+# Audit rows older than this are deleted by `manage.py prune_audit_log` (run it daily).
+AUDIT_RETENTION_DAYS = int(os.environ.get("NEWSROOM_AUDIT_RETENTION_DAYS", "730"))
 
 # Behind nginx: how many proxies append to X-Forwarded-For, and the proxy tells us https.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))

@@ -30,6 +30,8 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
         name="admin_view_on_site_checked",
     ),
+    # The second step after the password (staff app), before the admin's catch-all.
+    path("admin/second-factor/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("editor/images/", include("images.urls")),
     # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by

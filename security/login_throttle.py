@@ -27,6 +27,8 @@ from django.contrib import admin
 from django.core.cache import caches
 from django.shortcuts import render
 
+from core import events
+
 logger = logging.getLogger("security.login_throttle")
 
 LOCKED_MESSAGE = "محاولات دخول فاشلة كثيرة. انتظر {minutes} دقيقة ثم حاول مجدداً."
@@ -68,6 +70,16 @@ def throttle_keys(request):
     }
 
 
+def second_step_keys(request, user):
+    """The second step (a code after the password) is counted like the password: per
+    account (its id: the name is known by then) and per address, with the same limits and
+    the same address counter, so guesses at either step draw from one budget."""
+    return {
+        _key("second-step", str(user.pk)): settings.LOGIN_THROTTLE_MAX_PER_ACCOUNT,
+        _key("address", client_address(request)): settings.LOGIN_THROTTLE_MAX_PER_ADDRESS,
+    }
+
+
 def is_throttled(keys):
     try:
         counts = counters().get_many(list(keys))
@@ -99,6 +111,18 @@ def forget_account(keys):
         counters().delete(next(iter(keys)))
 
 
+def locked_response(request):
+    minutes = max(1, settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60)
+    response = render(
+        request,
+        "registration/login_throttled.html",
+        admin.site.each_context(request) | {"message": LOCKED_MESSAGE.format(minutes=minutes)},
+        status=429,
+    )
+    response["Retry-After"] = str(settings.LOGIN_THROTTLE_WINDOW_SECONDS)
+    return response
+
+
 def throttled(login_view):
     """Wraps a login view: refuses POSTs over a limit with 429, counts failed POSTs."""
 
@@ -107,24 +131,18 @@ def throttled(login_view):
         if request.method != "POST":
             return login_view(request, *args, **kwargs)
         keys = throttle_keys(request)
+        typed = request.POST.get("username", "")[:150]
         if is_throttled(keys):
             logger.warning("Login throttled for address %s", client_address(request))
-            minutes = max(1, settings.LOGIN_THROTTLE_WINDOW_SECONDS // 60)
-            response = render(
-                request,
-                "registration/login_throttled.html",
-                admin.site.each_context(request)
-                | {"message": LOCKED_MESSAGE.format(minutes=minutes)},
-                status=429,
-            )
-            response["Retry-After"] = str(settings.LOGIN_THROTTLE_WINDOW_SECONDS)
-            return response
+            events.send(__name__, "login_throttled", target_repr=typed, detail="refused: 429")
+            return locked_response(request)
         response = login_view(request, *args, **kwargs)
         if response.status_code == 302 and request.user.is_authenticated:
             forget_account(keys)
         else:
             logger.info("Failed admin login from %s", client_address(request))
             record_failure(keys)
+            events.send(__name__, "login_failed", target_repr=typed, detail="allowed, counted")
         return response
 
     return view

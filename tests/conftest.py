@@ -201,3 +201,14 @@ def _page_cache_off(settings):
     recent_values.clear()
     # Articles queued for ranking by a test whose transaction never committed.
     related.forget_pending()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_step(monkeypatch):
+    """force_login logs staff in with both steps (tests/second_factor.py); the second-step
+    middleware is on in every test."""
+    from django.test import Client
+
+    from .second_factor import verified_force_login
+
+    monkeypatch.setattr(Client, "force_login", verified_force_login)

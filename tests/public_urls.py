@@ -49,4 +49,7 @@ NOT_PUBLIC = {
     "image_picker_upload": "staff-only upload from the editor's image picker",
     "editor_jsi18n": "the editor's translation catalog; holds no content",
     "editor_article_search": "staff-only JSON for the editor's read-also button",
+    "second_step": "staff app: the code after the password, for a logged-in staff member only",
+    "setup": "staff app: setting up an authenticator, for a logged-in staff member only",
+    "backup_codes": "staff app: new backup codes, after the second step only",
 }

@@ -18,6 +18,7 @@ from articles.admin import ArticleAdmin
 from articles.forms import ArticleForm
 from articles.models import Article, Correction
 from articles.roles import JOURNALISTS
+from audit.models import AuditEvent
 
 from .adminform import change_url, form_data
 from .dom import parse_html
@@ -130,6 +131,8 @@ def test_forged_editor_fields_from_a_journalist_are_ignored_with_a_message(
     page = client.get(response["Location"]).content.decode()
     assert "للمحررين فقط" in page
     assert any("ignored fields" in r.message for r in caplog.records)
+    denied = AuditEvent.objects.get(action="denied", actor=journalist)
+    assert denied.detail.startswith("forged fields:") and "is_featured" in denied.detail
 
 
 def test_forged_substantive_update_from_a_journalist_is_ignored_with_a_message(

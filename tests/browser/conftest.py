@@ -101,3 +101,24 @@ def wait_for_js(page, expression, timeout=5.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for: {expression}")
         page.wait_for_timeout(20)
+
+
+def pass_second_step(page, user):
+    """Call before submitting the login form; returns a function to call after it, which
+    types a code from the user's authenticator when the second step is asked for. A fresh
+    authenticator each time: a code is accepted once, and tests log in several times
+    within 30 seconds."""
+    from staff.policy import second_factor_required
+
+    from ..second_factor import code_for, fresh_app_for
+
+    device = fresh_app_for(user) if second_factor_required(user) else None
+
+    def after_password():
+        if device is None:
+            return
+        page.wait_for_url("**/admin/second-factor/**")
+        page.fill("#id_code", code_for(device))
+        page.click("#second-step-form input[type=submit]")
+
+    return after_password

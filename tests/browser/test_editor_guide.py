@@ -29,7 +29,7 @@ from reversion.models import Version
 from articles.models import Article
 
 from ..adminform import form_data
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, pass_second_step
 
 PASSWORD = "correct horse battery staple"
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
@@ -81,7 +81,9 @@ def open_as(page_at, live_server):
         page.goto(f"{live_server.url}/admin/login/?next=/admin/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
+        second_step = pass_second_step(page, user)
         page.click("input[type=submit]")
+        second_step()
         page.wait_for_url("**/admin/")
         return page
 

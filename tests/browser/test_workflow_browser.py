@@ -29,6 +29,7 @@ from articles.models import Article
 from articles.roles import EDITORS, JOURNALISTS
 
 from ..conftest import sqlite_now
+from .conftest import pass_second_step
 
 PASSWORD = "correct horse battery staple"
 DAMASCUS = zoneinfo.ZoneInfo("Asia/Damascus")
@@ -88,7 +89,9 @@ def log_in(page, live_server, user):
     page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
+    second_step = pass_second_step(page, user)
     page.click("input[type=submit]")
+    second_step()
     page.wait_for_url("**/admin/articles/article/")
 
 
