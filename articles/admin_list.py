@@ -17,7 +17,8 @@ LABELS = {
     "draft": ("مسودة", "draft"),
     "review": ("قيد المراجعة", "review"),
     "live": ("منشور", "live"),
-    "expired": ("منشور، انتهى ظهوره", "expired"),
+    # Published, yet not shown: expired, or without a publication time.
+    "hidden": ("منشور، غير ظاهر", "hidden"),
     "unpublished": ("سُحب من النشر", "unpublished"),
 }
 EDITOR_FILTERS = ["status", "section", "is_featured", "is_breaking"]
@@ -32,7 +33,7 @@ def state_label(article):
     if article.status == Article.Status.PUBLISHED:
         if article.is_due:
             return f"مجدول: بعد {time_until_text(article.published_at)}", "scheduled"
-        return LABELS["live" if article.is_live else "expired"]
+        return LABELS["live" if article.is_live else "hidden"]
     return LABELS.get(article.status, (article.get_status_display(), "draft"))
 
 
