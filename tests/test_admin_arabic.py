@@ -35,7 +35,7 @@ def test_an_edit_says_changed_and_history_is_called_the_log(client, editor, make
 
     data = form_data(form) | {"summary": "ملخص معدّل"}
     saved = client.post(url, data, follow=True)
-    assert messages(saved) == ["تم تعديل مقال “خبر للتعديل” بنجاح."]
+    assert messages(saved) == ["تم تعديل مقال «خبر للتعديل» بنجاح."]
     assert all("نجحت" not in text for text in messages(saved))
 
     history = parse_html(client.get(f"{url[:-7]}history/").content)
@@ -48,7 +48,7 @@ def test_adding_and_deleting_say_so_in_the_same_voice(client, editor, make_secti
     form = client.get("/admin/articles/article/add/")
     data = form_data(form) | {"headline": "خبر جديد", "section": str(section.pk)}
     added = client.post("/admin/articles/article/add/", data, follow=True)
-    assert messages(added) == ["تمت إضافة مقال “خبر جديد” بنجاح."]
+    assert messages(added) == ["تمت إضافة مقال «خبر جديد» بنجاح."]
 
     article = Article.objects.get(headline="خبر جديد")
     confirm = parse_html(client.get(f"/admin/articles/article/{article.pk}/delete/").content)
@@ -56,7 +56,7 @@ def test_adding_and_deleting_say_so_in_the_same_voice(client, editor, make_secti
     deleted = client.post(
         f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}, follow=True
     )
-    assert messages(deleted) == ["تم حذف مقال “خبر جديد” بنجاح."]
+    assert messages(deleted) == ["تم حذف مقال «خبر جديد» بنجاح."]
 
 
 def test_the_recover_list_links_the_headline_and_reads_as_plain_arabic(
