@@ -56,7 +56,7 @@ class ArticleListAdmin(admin.ModelAdmin):
     def thumbnail(self, obj):
         # The smallest card rendition, from the image's JSON record: no query, no resizing.
         if obj.lead_image is None:
-            return ""
+            return format_html('<span class="list-thumbnail list-thumbnail-none"></span>')
         return format_html(
             '<img src="{}" alt="" width="80" height="45" loading="lazy" class="list-thumbnail">',
             obj.lead_image.thumbnail_url,

@@ -112,8 +112,10 @@ def test_the_list_shows_headline_thumbnail_section_worded_state_and_authors(
         "مسحوب": ("سُحب من النشر", "state-unpublished"),
         "انتهى ظهوره": ("منشور، غير ظاهر", "state-hidden"),
     }
-    # No lead image: an empty cell, not a broken <img>.
-    assert found[scheduled.headline].find("td", cls="field-thumbnail").find_all("img") == []
+    # No lead image: an empty frame, not a broken <img> nor Django's «-».
+    cell = found[scheduled.headline].find("td", cls="field-thumbnail")
+    assert cell.find_all("img") == [] and cell.clean_text == ""
+    assert cell.find("span", cls="list-thumbnail-none")
 
 
 def filter_titles(response):
