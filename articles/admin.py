@@ -7,12 +7,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.timesince import timeuntil
+
+from core.dates import format_datetime, time_until_text
 
 from core import events
 
 from . import workflow
 from .admin_history import ArticleHistoryAdmin
+from .admin_list import ArticleListAdmin
 from .forms import ArticleForm, ZonedDateTimeField, ZonedSplitDateTime, zone_label
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
@@ -35,8 +37,7 @@ DONE = {
 
 
 def published_at_text(article):
-    local = timezone.localtime(article.published_at)
-    return f"{local:%Y-%m-%d %H:%M} ({zone_label(article.published_at)})"
+    return f"{format_datetime(article.published_at)} ({zone_label(article.published_at)})"
 
 
 def field_label(name):
@@ -71,12 +72,9 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryAdmin):
+class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
     form = ArticleForm
-    list_display = ["headline", "section", "status", "visibility", "published_at", "author_names"]
-    list_filter = ["status", "section", "is_featured", "is_breaking"]
     search_fields = ["headline", "summary"]
-    list_select_related = ["section"]
     # A million rows: no exact COUNT(*) per page view (articles/paginators.py).
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -190,20 +188,6 @@ class ArticleAdmin(ArticleHistoryAdmin):
         form.user = request.user
         form.action = request.POST.get("_workflow") or None if request.method == "POST" else None
         return form
-
-    # The list ----------------------------------------------------------------------
-
-    @admin.display(description="على الموقع")
-    def visibility(self, obj):
-        if obj.is_live:
-            return "ظاهر"
-        if obj.is_due:
-            return f"مجدول: بعد {timeuntil(obj.published_at)}"
-        return "غير ظاهر"
-
-    @admin.display(description="الكتّاب")
-    def author_names(self, obj):
-        return "، ".join(a.get_full_name() or a.username for a in obj.authors.all())
 
     @admin.display(description=Article._meta.get_field("related").verbose_name)
     def related_shown(self, obj):
@@ -321,7 +305,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
             messages.success(
                 request,
                 f"جُدول المقال: يظهر للقراء {published_at_text(obj)}، "
-                f"بعد {timeuntil(obj.published_at)}.",
+                f"بعد {time_until_text(obj.published_at)}.",
             )
         elif action in DONE:
             messages.success(request, DONE[action])

@@ -6,44 +6,18 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils import timezone
 
-# The Levantine month names a Syrian newsroom's readers use; Western digits throughout.
-MONTHS = (
-    "كانون الثاني",
-    "شباط",
-    "آذار",
-    "نيسان",
-    "أيار",
-    "حزيران",
-    "تموز",
-    "آب",
-    "أيلول",
-    "تشرين الأول",
-    "تشرين الثاني",
-    "كانون الأول",
-)
-WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
+from core.dates import format_datetime
+from core.month_names import MONTH_NAMES
+
+# The Levantine month names (the default set; tests read them); the site writes the set
+# settings.NEWSROOM_MONTH_NAMES chooses, through core/dates.py like the admin.
+MONTHS = MONTH_NAMES["levantine"]
 
 
 def arabic_date(value, style="datetime"):
-    """`value` in the newsroom's time zone: "25 تشرين الثاني 2026، 14:05".
-
-    style "date" drops the time; "day" is the date with its weekday, for the header;
-    "short" is the time alone for today's articles and the day and month for older ones.
-    """
-    if not value:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    date = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    if style == "date":
-        return date
-    if style == "short":
-        if value.date() == timezone.localdate():
-            return f"{value:%H:%M}"
-        return f"{value.day} {MONTHS[value.month - 1]}"
-    if style == "day":
-        return f"{WEEKDAYS[value.weekday()]} {date}"
-    return f"{date}، {value:%H:%M}"
+    """`value` in the newsroom's time zone: "25 تشرين الثاني 2026، 14:05"
+    (core.dates.format_datetime: styles "date", "day", "short", "time", "month")."""
+    return format_datetime(value, style)
 
 
 def iso_datetime(value):

@@ -18,11 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from reversion.models import Version
 
 from core import events
 from core.date_range import in_date_range
+from core.dates import format_datetime
 
 from .models import Article, ArticleTag
 
@@ -134,7 +134,8 @@ def display_name(user):
 
 
 def local_time_text(moment):
-    return date_format(timezone.localtime(moment), "j F Y، H:i")
+    """A moment in messages and history: the newsroom's date language (core/dates.py)."""
+    return format_datetime(moment)
 
 
 def stale_message(current):

@@ -15,6 +15,9 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
+from core.month_names import DEFAULT as MONTH_NAMES_DEFAULT
+from core.month_names import MONTH_NAMES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -157,7 +160,10 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "articles.context_processors.chrome",
             ],
-            "libraries": {"csp_media": "security.csp_media"},
+            "libraries": {
+                "csp_media": "security.csp_media",
+                "newsroom_dates": "core.date_tags",
+            },
         },
     },
 ]
@@ -276,7 +282,18 @@ PAGE_CACHE_CDN_MAX_AGE = int(os.environ.get("PAGE_CACHE_CDN_MAX_AGE", "30"))
 
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", "العربية")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The newsroom's month names (core/month_names.py): levantine (كانون الثاني), egyptian or
+# gulf (يناير). The site's dates (core/dates.py) read the setting; Django's own dates in the
+# admin get the same names from that set's catalog, which comes before the project's.
+NEWSROOM_MONTH_NAMES = os.environ.get("NEWSROOM_MONTH_NAMES", MONTH_NAMES_DEFAULT).strip()
+if NEWSROOM_MONTH_NAMES not in MONTH_NAMES:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_MONTH_NAMES must be one of {', '.join(MONTH_NAMES)}, "
+        f"not {NEWSROOM_MONTH_NAMES!r}."
+    )
+LOCALE_PATHS = [BASE_DIR / "locale" / "months" / NEWSROOM_MONTH_NAMES, BASE_DIR / "locale"]
+# Our `ar` date formats (day month year, 24-hour clock) instead of Django's.
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_I18N = True
 USE_TZ = True
 # The newsroom's time zone: every date an editor enters or a reader sees is in it.

@@ -144,7 +144,7 @@ def test_saving_a_change_says_it_was_changed_not_added(admin_client, make_sectio
     )
     assert response.status_code == 302, form_errors(response)
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
-    assert message.startswith("تم تعديل قسم “") and message.endswith("” بنجاح.")
+    assert message.startswith("تم تعديل قسم «") and message.endswith("» بنجاح.")
     assert "إضافة" not in message and "الرياضة" in message
 
 

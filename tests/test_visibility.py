@@ -116,16 +116,21 @@ def test_admin_list_says_scheduled_for_exactly_the_scheduled_articles(every_case
     doc = parse_html(client.get("/admin/articles/article/").content)
     shown = {
         row.find("th", cls="field-headline").clean_text: (
-            row.find("td", cls="field-visibility").clean_text.split(":")[0]
+            row.find("td", cls="field-state").clean_text.split(":")[0]
         )
         for row in doc.find("table", id="result_list").find_all("tr")
-        if row.find_all("td", cls="field-visibility")
+        if row.find_all("td", cls="field-state")
     }
     live = visible_ids()
+    labels = {
+        Article.Status.DRAFT: "مسودة",
+        Article.Status.REVIEW: "قيد المراجعة",
+        Article.Status.UNPUBLISHED: "سُحب من النشر",
+    }
     want = {
         article.headline: "مجدول"
         if name.startswith("scheduled")
-        else ("ظاهر" if article.pk in live else "غير ظاهر")
+        else labels.get(article.status, "منشور" if article.pk in live else "منشور، غير ظاهر")
         for name, article in every_case.items()
     }
     assert shown == want

@@ -211,7 +211,7 @@ def test_editor_schedules_in_damascus_time_and_the_list_says_scheduled(
     assert workflow.state(article) == "scheduled"
     assert not Article.objects.published().filter(pk=article.pk).exists()
     changelist = client.get("/admin/articles/article/").content.decode().replace("\xa0", " ")
-    assert "مجدول: بعد 4 ساعات، 59 دقيقة" in changelist
+    assert "مجدول: بعد 4 ساعات و59 دقيقة" in changelist
 
 
 def test_scheduling_in_the_past_is_a_form_error(client_for, editor, journalist, draft_by):
