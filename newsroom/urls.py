@@ -30,6 +30,10 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
         name="admin_view_on_site_checked",
     ),
+    # The desk is the admin's home page (desk/urls.py), so it comes before admin.site.urls;
+    # presence answers the change form's heartbeat.
+    path("admin/presence/", include("presence.urls")),
+    path("admin/", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("editor/images/", include("images.urls")),
     # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by
