@@ -2,7 +2,8 @@
 // (a heartbeat) and show who else has it, without a reload. The server writes every word
 // (presence/tracking.py); this file only places them. Leaving (tab closed, hidden, or
 // navigated away) is sent with sendBeacon; a tab that dies silently expires on the server.
-(function () {
+// Loaded in the page's head (ArticleAdmin.Media): starts once the form exists.
+function startPresence() {
   "use strict";
   var match = window.location.pathname.match(/^(.*\/)articles\/article\/(\d+)\/change\/$/);
   var tokenInput = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -110,4 +111,10 @@
     if (event.persisted) beat(); // back from the back-forward cache
   });
   beat();
-})();
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", startPresence);
+} else {
+  startPresence();
+}
