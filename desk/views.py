@@ -41,7 +41,7 @@ def desk(request):
 def app_list(request):
     """Django's own index (every model the person may use, recent actions) under its own
     address, since the desk took the admin's home."""
-    context = {"title": "كل أقسام الإدارة", "app_list": admin.site.get_app_list(request)}
+    context = {"title": admin.site.index_title, "app_list": admin.site.get_app_list(request)}
     return page(request, "admin/index.html", context)
 
 
