@@ -10,7 +10,7 @@ urlpatterns = [
     path("all/", admin.site.admin_view(views.app_list), name="desk_app_list"),
     path("calendar/", admin.site.admin_view(views.calendar), name="desk_calendar"),
     path(
-        "desk/retract/<int:article_id>/",
+        "desk/retract/<int:pk>/",
         admin.site.admin_view(views.retract),
         name="desk_retract",
     ),

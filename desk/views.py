@@ -84,10 +84,10 @@ def calendar(request):
     return page(request, "desk/calendar.html", context)
 
 
-def retract(request, article_id):
+def retract(request, pk):
     """«سحب من النشر» from the desk: a page that asks first (GET changes nothing), then the
     workflow's own transition under the version lock (POST)."""
-    article = Article.objects.filter(pk=article_id).first() if article_id < 2**63 else None
+    article = Article.objects.filter(pk=pk).first() if pk < 2**63 else None
     if article is None:
         return page(request, "desk/refused.html", {"title": "لم نجد هذا المقال."}, status=404)
     context = {"title": "سحب مقال من النشر", "article": article}

@@ -5,17 +5,17 @@ from . import views
 
 urlpatterns = [
     path(
-        "<int:article_id>/",
+        "<int:pk>/",
         admin.site.admin_view(views.heartbeat),
         name="presence_heartbeat",
     ),
     path(
-        "<int:article_id>/leave/",
+        "<int:pk>/leave/",
         admin.site.admin_view(views.leave),
         name="presence_leave",
     ),
     path(
-        "<int:article_id>/take-over/",
+        "<int:pk>/take-over/",
         admin.site.admin_view(views.take_over),
         name="presence_take_over",
     ),

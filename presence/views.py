@@ -30,8 +30,8 @@ def refused(user, article):
 
 
 @require_POST
-def heartbeat(request, article_id):
-    article = article_or_none(article_id)
+def heartbeat(request, pk):
+    article = article_or_none(pk)
     if answer := refused(request.user, article):
         return answer
     # Someone who may only read the article (a journalist's own published story) sees who
@@ -42,15 +42,15 @@ def heartbeat(request, article_id):
 
 
 @require_POST
-def leave(request, article_id):
-    if article_id <= tracking.MAX_ID:
-        tracking.leave(article_id, request.user)
+def leave(request, pk):
+    if pk <= tracking.MAX_ID:
+        tracking.leave(pk, request.user)
     return HttpResponse(status=204)
 
 
 @require_POST
-def take_over(request, article_id):
-    article = article_or_none(article_id)
+def take_over(request, pk):
+    article = article_or_none(pk)
     if answer := refused(request.user, article):
         return answer
     try:
