@@ -96,9 +96,13 @@ def test_scheduled_article_shows_in_the_timeline_with_its_time(
     page.goto(live_server.url + reschedule)
     assert page.is_visible("#id_published_at_0")
 
-    page.goto(f"{live_server.url}/admin/calendar/")
+    # The week that holds it (which may start after today's when it is Friday evening).
+    day = due.astimezone(DAMASCUS).date().isoformat()
+    page.goto(f"{live_server.url}/admin/calendar/?view=week&date={day}")
     assert "الأوقات بتوقيت دمشق، UTC+03:00." in page.inner_text("#content-main")
-    assert article.headline in page.inner_text(".desk-calendar-day")
+    entry = page.locator(".desk-calendar-day li", has_text=article.headline)
+    assert entry.locator("time").inner_text() == f"{due.astimezone(DAMASCUS):%H:%M}"
+    assert "مجدول" in entry.inner_text()
     assert fits(page)
     screenshot(page, f"desk-calendar-{width}")
     assert page.console_errors == [] and page.foreign_requests == []
