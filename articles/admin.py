@@ -90,6 +90,7 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin-workflow.css"]}
+        js = ["presence/presence.js"]  # «تحرره الآن» (the presence app)
 
     fieldsets = article_fieldsets()
 

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "staff",
     "audit",
+    "presence",
+    "desk",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 
@@ -298,6 +300,13 @@ USE_I18N = True
 USE_TZ = True
 # The newsroom's time zone: every date an editor enters or a reader sees is in it.
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "Asia/Damascus")
+
+# --- The desk and presence -----------------------------------------------------------------------
+
+# How often an open change form says it is still open (presence/static/presence/presence.js reads
+# it from each answer), and after how long without a word a person no longer counts as present.
+PRESENCE_HEARTBEAT_SECONDS = int(os.environ.get("PRESENCE_HEARTBEAT_SECONDS", "20"))
+PRESENCE_EXPIRY_SECONDS = int(os.environ.get("PRESENCE_EXPIRY_SECONDS", "50"))
 
 # --- Static files, media and uploads ------------------------------------------------------------
 

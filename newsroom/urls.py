@@ -32,6 +32,10 @@ urlpatterns = [
     ),
     # The second step after the password (staff app), before the admin's catch-all.
     path("admin/second-factor/", include("staff.urls")),
+    # The desk is the admin's home page (desk/urls.py), so it comes before admin.site.urls;
+    # presence answers the change form's heartbeat.
+    path("admin/presence/", include("presence.urls")),
+    path("admin/", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("editor/images/", include("images.urls")),
     # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by

@@ -52,4 +52,14 @@ NOT_PUBLIC = {
     "second_step": "staff app: the code after the password, for a logged-in staff member only",
     "setup": "staff app: setting up an authenticator, for a logged-in staff member only",
     "backup_codes": "staff app: new backup codes, after the second step only",
+    "desk": "the admin's home page (the desk), staff only; journalists see only their own work "
+    "(tests/test_desk.py)",
+    "desk_app_list": "the admin's full app list, staff only",
+    "desk_calendar": "the editors' publishing calendar, editors only (tests/test_desk.py)",
+    "desk_retract": "the desk's confirmed retract, editors only, through the workflow",
+    "presence_heartbeat": "staff-only JSON: who has an article open, checked with can_view "
+    "(tests/test_presence.py)",
+    "presence_leave": "staff-only: forgets the caller's own presence; answers 204",
+    "presence_take_over": "staff-only JSON: an editor takes an article over "
+    "(tests/test_presence.py)",
 }

@@ -148,6 +148,10 @@ def test_journalist_writes_and_submits(open_as, live_server, journalist, make_se
     make_section(name="الشأن السوري")
     headline = "الحسكة: عودة الكهرباء إلى أحياء المدينة"
     page = open_as(journalist)
+    # The admin's home is the desk (desk/); the full app list is one link away.
+    assert page.inner_text("h1") == "مكتب التحرير"
+    assert "مسوداتي" in page.inner_text("#content")
+    page.click(".desk-links a:has-text('كل أقسام الإدارة')")
     assert "إدارة المحتوى" in page.inner_text("#content")
     articles = page.locator("tr.model-article")
     assert articles.locator("th a", has_text="المقالات").count() == 1
@@ -226,8 +230,10 @@ def test_editor_sends_back_with_a_note_and_the_journalist_sees_it(
     )
     make_article(headline="ارتفاع أسعار الخبز في دير الزور")
     page = open_as(editor)
-    assert page.locator("tr.model-section a.addlink", has_text="إضافة").count() == 1
+    assert article.headline in page.inner_text(".desk-review")
     shot(page, "editor-home")
+    page.click(".desk-links a:has-text('كل أقسام الإدارة')")
+    assert page.locator("tr.model-section a.addlink", has_text="إضافة").count() == 1
     page.goto(f"{live_server.url}/admin/articles/article/")
     page.click("#changelist-filter a:has-text('قيد المراجعة')")
     page.wait_for_url("**/?status__exact=review")
