@@ -5,7 +5,6 @@ checked here on the server (live/workflow.py)."""
 
 import reversion
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -67,16 +66,14 @@ class LiveCoverageAdmin(admin.ModelAdmin):
     def get_urls(self):
         desk = self.admin_site.admin_view(self.desk_view)
         return [
-            path("<path:object_id>/desk/", desk, name="live_livecoverage_desk"),
+            path("<int:object_id>/desk/", desk, name="live_livecoverage_desk"),
             *super().get_urls(),
         ]
 
     def desk_view(self, request, object_id):
         if not workflow.can_post(request.user):
             workflow.deny(request.user, "live desk")
-        coverage = get_object_or_404(
-            LiveCoverage.objects.select_related("article"), pk=unquote(object_id)
-        )
+        coverage = get_object_or_404(LiveCoverage.objects.select_related("article"), pk=object_id)
         form = EntryForm(prefix="entry")
         if request.method == "POST" and "entry-body" in request.POST:
             form = EntryForm(request.POST, prefix="entry")
