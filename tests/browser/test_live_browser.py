@@ -105,7 +105,6 @@ def test_reader_sees_a_new_entry_posted_at_the_desk_without_reloading(
 
 
 def test_an_entry_anchor_opens_the_page_at_that_entry(page_at, live_server, story):
-    coverage, _ = story
     target = LiveEntry.objects.filter(is_pinned=False).order_by("published_at").first()
     page = page_at(390, 800)
     page.goto(live_server.url + target.get_absolute_url())
