@@ -325,3 +325,15 @@ def test_a_journalist_cannot_edit_or_delete_a_colleagues_entry(
         == 403
     )
     assert LiveEntry.objects.get().body == "<p>للمحرر</p>"
+
+
+def test_the_live_demo_command_makes_a_live_story_once(make_article, client):
+    from django.core.management import call_command
+
+    article = make_article()
+    call_command("load_live_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_live_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    coverage = LiveCoverage.objects.get(article=article)
+    assert coverage.entries.count() == 4
+    assert LiveEntry.objects.public().count() == 4
+    assert "ما نعرفه حتى الآن" in client.get(article.get_absolute_url()).content.decode()
