@@ -25,7 +25,8 @@ def public_coverage(pk):
 
 @require_GET
 def updates(request, pk):
-    """The newest entries as HTML fragments, for the page's poller (static/js/live.js). The
+    """The newest entries as HTML fragments, for the page's poller (static/js/live.js), with
+    their last change (`v`) so an open page also takes edits and drops deleted entries. The
     page cache stores it like any page, so a poll when nothing changed is a 304 with an
     empty body, and a new entry bumps the generation and is seen by the next poll."""
     coverage = public_coverage(pk)
@@ -35,6 +36,8 @@ def updates(request, pk):
         "entries": [
             {
                 "id": entry.pk,
+                "v": entry.updated_at.isoformat(),
+                "at": entry.published_at.isoformat(),
                 "html": render_to_string("live/entry.html", {"entry": entry}, request),
             }
             for entry in entries

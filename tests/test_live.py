@@ -337,3 +337,24 @@ def test_the_live_demo_command_makes_a_live_story_once(make_article, client):
     assert coverage.entries.count() == 4
     assert LiveEntry.objects.public().count() == 4
     assert "ما نعرفه حتى الآن" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("entries", [3, 60])
+def test_live_pages_keep_a_fixed_number_of_queries(
+    client, make_live, make_user, entries, django_assert_max_num_queries
+):
+    coverage = make_live()
+    author = make_user("field")
+    for n in range(entries):
+        made = entry(coverage, f"<p>{n}</p>", minutes_ago=n + 1, is_key=n % 7 == 0)
+        made.authors.add(author)
+    pk = coverage.article.pk
+    # The article page's budget (tests/test_query_budgets.py) plus the live block's three.
+    with django_assert_max_num_queries(8 + 3):
+        assert client.get(coverage.article.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("live_updates", args=[pk])).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("live_feed", args=[pk])).status_code == 200
+    with django_assert_max_num_queries(12):  # the home page's budget, unchanged
+        assert client.get("/").status_code == 200

@@ -43,6 +43,27 @@
     return ids;
   }
 
+  // Entries already on the page that changed (an edit, a correction) are replaced in
+  // place; those no longer public (deleted, withdrawn) are removed, within the time span
+  // the answer covers (it holds the newest entries only).
+  function syncShown(entries) {
+    var byId = {};
+    entries.forEach(function (entry) { byId[entry.id] = entry; });
+    var oldest = entries.length ? new Date(entries[entries.length - 1].at) : null;
+    stream.querySelectorAll("[data-entry-id]").forEach(function (element) {
+      var entry = byId[element.dataset.entryId];
+      if (entry && entry.v !== element.dataset.entryVersion) {
+        var holder = document.createElement("div");
+        holder.innerHTML = entry.html;
+        element.replaceWith(holder.firstElementChild);
+      } else if (!entry && oldest) {
+        var time = element.querySelector("time[datetime]");
+        if (time && new Date(time.getAttribute("datetime")) >= oldest) element.remove();
+      }
+    });
+    refreshTimes(stream);
+  }
+
   function label(n) {
     return n === 1 ? "تحديث جديد واحد" : n === 2 ? "تحديثان جديدان" :
       n <= 10 ? n + " تحديثات جديدة" : n + " تحديثاً جديداً";
@@ -59,6 +80,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) return;
+        syncShown(data.entries);
         var ids = shownIds();
         var waiting = {};
         pending.forEach(function (entry) { waiting[entry.id] = true; });

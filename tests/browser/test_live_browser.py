@@ -114,3 +114,25 @@ def test_an_entry_anchor_opens_the_page_at_that_entry(page_at, live_server, stor
     wait_for_js(page, f"{where} >= 0 && {where} < 200", timeout=5)
     assert page.evaluate("window.scrollY") > 1000
     assert_clean(page)
+
+
+def test_an_open_page_takes_edits_and_drops_deleted_entries(page_at, live_server, story):
+    coverage, _ = story
+    newest = list(LiveEntry.objects.filter(is_pinned=False).order_by("-published_at")[:2])
+    page = page_at(390)
+    page.goto(live_server.url + coverage.article.get_absolute_url())
+    page.locator(f"#{newest[1].anchor}").wait_for()
+    newest[0].delete()
+    newest[1].body = "<p>نص مصحح بعد التحقق</p>"
+    newest[1].correction = "ذكرت نسخة سابقة رقماً خاطئاً."
+    newest[1].save()
+    page.locator(f"#{newest[0].anchor}").wait_for(state="detached", timeout=15_000)
+    corrected = page.locator(f"#{newest[1].anchor}")
+    wait_for_js(
+        page,
+        f"document.getElementById('{newest[1].anchor}').textContent.includes('مصحح')",
+        timeout=15,
+    )
+    assert "تصحيح" in corrected.inner_text()
+    assert page.locator("[data-live-new]").is_hidden()
+    assert_clean(page)
