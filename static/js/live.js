@@ -127,6 +127,13 @@
     if (document.hidden) { stop(); } else { poll(); start(); }
   });
   refreshTimes(live);
+  // A shared entry link (#entry-<id>): relative times and web fonts change the height of
+  // what is above the entry after the browser has scrolled to it; bring it back to the top.
+  var shared = location.hash && document.getElementById(location.hash.slice(1));
+  if (shared && live.contains(shared)) {
+    var reveal = function () { shared.scrollIntoView({ block: "start" }); };
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(reveal); else reveal();
+  }
   window.setInterval(function () { refreshTimes(live); }, 60000);
   if (live.dataset.liveState === "live" && !document.hidden) start();
 })();
