@@ -358,3 +358,43 @@ def test_live_pages_keep_a_fixed_number_of_queries(
         assert client.get(reverse("live_feed", args=[pk])).status_code == 200
     with django_assert_max_num_queries(12):  # the home page's budget, unchanged
         assert client.get("/").status_code == 200
+
+
+def test_the_page_cache_keeps_no_page_past_the_earliest_clock_change_of_any_app(
+    make_live, make_article, db_clock
+):
+    from pagecache.policy import policy
+
+    now = timezone.now()
+    db_clock(now)
+    make_article(status=Article.Status.PUBLISHED, published_at=now + timedelta(hours=2))
+    coverage = make_live()
+    assert policy.next_clock_change() == now + timedelta(hours=2)
+    entry(coverage, published_at=now + timedelta(minutes=5))
+    assert policy.next_clock_change() == now + timedelta(minutes=5)
+
+
+def test_an_editor_switches_coverage_on_from_the_article_and_lands_at_the_desk(
+    client, make_article, editor, journalist
+):
+    article = make_article()
+    client.force_login(editor)
+    change = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    add_url = reverse("admin:live_livecoverage_add") + f"?article={article.pk}"
+    assert add_url in change.content.decode().replace("&amp;", "&")
+    assert client.get(add_url).status_code == 200
+    response = client.post(
+        reverse("admin:live_livecoverage_add"),
+        {
+            "article": article.pk,
+            "state": "live",
+            "started_at_0": "2026-01-10",
+            "started_at_1": "10:00",
+        },
+    )
+    coverage = LiveCoverage.objects.get(article=article)
+    assert response["Location"] == desk_url(coverage)
+    change = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert desk_url(coverage) in change.content.decode()
+    client.force_login(journalist)
+    assert client.get(reverse("admin:live_livecoverage_add")).status_code == 403
