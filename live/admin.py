@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from . import workflow
-from .forms import CoverageForm, EntryForm
+from .forms import CoverageForm, EntryChangeForm, EntryForm
 from .models import LiveCoverage, LiveEntry
 
 # Entries the desk lists (newest first); older ones are in the entries' admin list.
@@ -137,7 +137,17 @@ class LiveEntryAdmin(VersionAdmin):
     list_display = ["__str__", "coverage", "status", "published_at", "is_key", "is_pinned"]
     list_filter = ["status", "is_key", "is_pinned"]
     search_fields = ["title", "body"]
-    fields = ["title", "body", "is_key", "is_pinned", "status", "published_at", "correction"]
+    form = EntryChangeForm
+    fields = [
+        "loaded_version",
+        "title",
+        "body",
+        "is_key",
+        "is_pinned",
+        "status",
+        "published_at",
+        "correction",
+    ]
     actions = ["approve"]
 
     def has_module_permission(self, request):

@@ -26,3 +26,33 @@ class CoverageForm(forms.ModelForm):
 
         model = LiveCoverage
         fields = ["state"]
+
+
+class EntryChangeForm(forms.ModelForm):
+    """An entry edited in its admin: the version it was loaded at travels with the form, and
+    a save over someone else's newer save is refused (the admin wraps the request in a
+    transaction, so the row lock taken here holds until the save commits)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = LiveEntry
+        fields = ["title", "body", "is_key", "is_pinned", "status", "published_at", "correction"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = LiveEntry.objects.select_for_update().get(pk=self.instance.pk).version
+            if current != loaded:
+                raise forms.ValidationError(
+                    "عدّل أحد الزملاء هذا التحديث بعد أن فتحته. انسخ نصك، ثم أعد تحميل الصفحة "
+                    "وأعد التعديل على النسخة الأحدث.",
+                    code="stale",
+                )
+        return cleaned

@@ -398,3 +398,30 @@ def test_an_editor_switches_coverage_on_from_the_article_and_lands_at_the_desk(
     assert desk_url(coverage) in change.content.decode()
     client.force_login(journalist)
     assert client.get(reverse("admin:live_livecoverage_add")).status_code == 403
+
+
+def test_an_edit_over_a_colleagues_newer_save_is_refused_in_arabic(client, make_live, editor):
+    coverage = make_live()
+    made = entry(coverage, "<p>أصل</p>", created_by=editor)
+    client.force_login(editor)
+    change = reverse("admin:live_liveentry_change", args=[made.pk])
+    assert 'name="loaded_version"' in client.get(change).content.decode()
+    local = timezone.localtime(made.published_at)
+    form = {
+        "title": "",
+        "body": "<p>تعديلي</p>",
+        "status": "published",
+        "published_at_0": f"{local:%Y-%m-%d}",
+        "published_at_1": f"{local:%H:%M:%S}",
+        "correction": "",
+    }
+    LiveEntry.objects.filter(pk=made.pk).update(version=2, body="<p>تعديل زميل</p>")
+    response = client.post(change, form | {"loaded_version": 1})
+    assert response.status_code == 200
+    assert "عدّل أحد الزملاء" in response.content.decode()
+    made.refresh_from_db()
+    assert made.body == "<p>تعديل زميل</p>"
+    response = client.post(change, form | {"loaded_version": 2})
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.body == "<p>تعديلي</p>" and made.version == 3

@@ -63,6 +63,11 @@ def test_reader_sees_a_new_entry_posted_at_the_desk_without_reloading(
 ):
     coverage, journalist = story
     reader = page_at(width)
+    reader.goto(live_server.url + "/")
+    card = reader.locator(".card-live").first
+    assert card.locator(".live-label").inner_text() == "مباشر"
+    screenshot(reader, f"live-home-{width}")
+    assert_clean(reader)
     reader.goto(live_server.url + coverage.article.get_absolute_url())
     assert reader.locator(".live-title .live-label").inner_text() == "مباشر"
     first = reader.locator(".live-stream .live-entry").first
