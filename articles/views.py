@@ -17,7 +17,7 @@ from core.routing import object_url
 from sections.models import Section
 from tags.models import Tag
 
-from . import workflow
+from . import extensions, workflow
 from .body.links import resolve_article_links
 from .body.read_also import insert_read_also
 from .context_processors import nav_sections
@@ -97,7 +97,7 @@ class TagLink(NamedTuple):
 # corrections. Built once (building it took longer than running the query); each page
 # filters a clone by id.
 PAGE_ROWS = (
-    Article.objects.select_related("section", "lead_image")
+    Article.objects.select_related("section", "lead_image", *extensions.PAGE_ROW_RELATIONS)
     .defer("search_title", "search_body", "review_note")
     .with_credits()
     .annotate(has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))))
@@ -127,12 +127,15 @@ def article_context(article, page, related):
     context, `related` the «مقالات ذات صلة» cards. The body's internal links point at their
     targets' canonical URLs, or vanish if those are not public."""
     body = insert_read_also(resolve_article_links(article.body), related)
-    return page | {
+    context = page | {
         "article": article,
         "body": body,
         "related": related,
         "current_section_id": article.section_id,
     }
+    for extend in extensions.PAGE_CONTEXT:
+        context |= extend(article)
+    return context
 
 
 def article_detail(request, pk, slug=None):

@@ -63,7 +63,32 @@ def parse_args():
         help="instead of the page table: N concurrent 40 MP uploads while readers browse",
     )
     parser.add_argument("--job-workers", type=int, default=2, help="with --uploads")
+    # Live coverage (bench/live_scenario.py): run that scenario instead of the page table.
+    parser.add_argument("--live", action="store_true", help="the live coverage scenario")
+    parser.add_argument("--live-readers", type=int, default=500)
+    parser.add_argument("--live-poll", type=int, default=15, help="seconds between polls")
+    parser.add_argument("--live-post-every", type=int, default=20, help="seconds")
+    parser.add_argument("--live-minutes", type=float, default=5)
     return parser.parse_args()
+
+
+def live_main(args, env):
+    import live_scenario
+
+    def shell(code):
+        return json.loads(manage(env, "shell", "-c", code, capture=True).splitlines()[-1])
+
+    server, base = start_server(args, env)
+    try:
+        result = live_scenario.run(base, shell, args, secrets.token_urlsafe(16))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(
+        f"gunicorn gthread {args.workers} workers x {args.threads} threads; "
+        f"load avg {os.getloadavg()[0]:.1f}"
+    )
+    live_scenario.report(result)
 
 
 def environment(args):
@@ -498,6 +523,8 @@ def main():
     # stored (the newest RANKED; older ones are ranked live when opened, as after an upgrade).
     manage(env, "rank_related", "--newest", str(RANKED))
     manage(env, "collectstatic", "--noinput", "-v0")
+    if args.live:
+        return live_main(args, env)
     targets = json.loads(manage(env, "shell", "-c", PICK_TARGETS, capture=True).splitlines()[-1])
     timing = ADMIN_TIMING.replace("WORD", json.dumps(targets["word"]))
     admin = json.loads(manage(env, "shell", "-c", timing, capture=True).splitlines()[-1])

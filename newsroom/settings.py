@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "audit",
     "presence",
     "desk",
+    "live",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 
@@ -401,6 +402,10 @@ NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", default=Fals
 NEWSROOM_SEARCH_MAX_RESULTS = int(os.environ.get("NEWSROOM_SEARCH_MAX_RESULTS", "1000"))
 # The publisher's logo in JSON-LD (a static file path).
 NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "favicon.svg")
+# Live coverage (live/): journalists' entries wait for an editor's approval when on.
+NEWSROOM_LIVE_ENTRIES_NEED_APPROVAL = env_bool("NEWSROOM_LIVE_ENTRIES_NEED_APPROVAL", default=False)
+# How often an open live page asks for new entries (seconds).
+NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "20"))
 
 # --- Security -----------------------------------------------------------------------------------
 

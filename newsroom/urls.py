@@ -42,6 +42,7 @@ urlpatterns = [
     # static/js/editor/newsroom.js.
     path("editor/jsi18n/", JSONCatalog.as_view(), name="editor_jsi18n"),
     path("", include("articles.urls")),
+    path("", include("live.urls")),
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
     path("feeds/latest/atom/", feeds.LatestAtomFeed(), name="feed_latest_atom"),
     path("feeds/sections/<uslug:slug>/", feeds.SectionFeed(), name="feed_section"),

@@ -14,6 +14,8 @@ class Policy:
         # url name -> how many copies of its page (one per query) a generation may store
         self.max_variants = {}
         self.next_clock_change = None
+        # Every app's `next_clock_change`; the policy's is the earliest of them.
+        self.clocks = []
 
     def __repr__(self):
         return f"Policy(url_names={sorted(self.url_names)})"
@@ -39,7 +41,9 @@ def register(*, url_names, models, m2m_through, next_clock_change, max_variants=
         for name, params in url_names.items()
     }
     policy.max_variants |= max_variants or {}
-    policy.next_clock_change = next_clock_change
+    if next_clock_change not in policy.clocks:
+        policy.clocks = [*policy.clocks, next_clock_change]
+    policy.next_clock_change = earliest_clock_change
     for model in models:
         uid = f"pagecache-{model._meta.label}"
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
@@ -47,3 +51,9 @@ def register(*, url_names, models, m2m_through, next_clock_change, max_variants=
     for through in m2m_through:
         uid = f"pagecache-m2m-{through._meta.label}"
         m2m_changed.connect(content_changed, sender=through, dispatch_uid=uid)
+
+
+def earliest_clock_change():
+    """The earliest of the registered apps' next clock changes (None if none is due)."""
+    moments = [clock() for clock in policy.clocks]
+    return min((moment for moment in moments if moment is not None), default=None)

@@ -34,6 +34,11 @@ PUBLIC_URLS = {
     ],
     "sitemap_news": lambda w: [reverse("sitemap_news")],
     "robots": lambda w: [reverse("robots")],
+    # Live coverage (live/): world.article is a live story whose non-public entries and
+    # whose non-public sibling live stories carry canaries (tests/test_leaks.py).
+    "live_updates": lambda w: [reverse("live_updates", args=[w.article.pk])],
+    "live_entries": lambda w: [reverse("live_entries", args=[w.article.pk]) + "?page=2"],
+    "live_feed": lambda w: [reverse("live_feed", args=[w.article.pk])],
 }
 
 # URL names outside the admin that are not public pages, with the reason.

@@ -4,10 +4,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from articles.models import Article
+from live.models import LiveCoverage, LiveEntry
 
 from .public_urls import NOT_PUBLIC, PUBLIC_URLS
 
@@ -67,13 +68,50 @@ def world(make_article, make_image, editor):
         suggested_ids=[hidden.pk for hidden in canaries.values()]
     )
     article.refresh_from_db()
+    entry_canaries = add_live_canaries(article, canaries)
     return SimpleNamespace(
+        entry_canaries=entry_canaries,
         article=article,
         section=article.section,
         tag=article.tags.get(),
         author=editor,
         canaries=canaries,
     )
+
+
+def add_live_canaries(article, canaries):
+    """Make the public article a live story with hidden entries (draft, awaiting approval,
+    scheduled), enough public ones for a second page, and give every hidden article a live
+    story with a published entry: none of them may show (live/models.py, public())."""
+    now = timezone.now()
+    coverage = LiveCoverage.objects.create(article=article)
+    for n in range(55):
+        LiveEntry.objects.create(
+            coverage=coverage, body=f"<p>تحديث عام {n}</p>", published_at=now - timedelta(minutes=n)
+        )
+    hidden_entries = {
+        "ENTRY-DRAFT": {"status": LiveEntry.Status.DRAFT},
+        "ENTRY-REVIEW": {"status": LiveEntry.Status.REVIEW},
+        "ENTRY-SCHEDULED": {"published_at": now + timedelta(hours=1)},
+    }
+    entry_canaries = []
+    for state, fields in hidden_entries.items():
+        canary = f"CANARY-{state}-7f3a"
+        LiveEntry.objects.create(
+            coverage=coverage,
+            title=f"عنوان {canary}",
+            body=f"<p>{canary}</p>",
+            is_key=True,
+            is_pinned=True,
+            **fields,
+        )
+        entry_canaries.append(canary)
+    for canary, hidden in canaries.items():
+        hidden_live = LiveCoverage.objects.create(article=hidden)
+        LiveEntry.objects.create(
+            coverage=hidden_live, title=f"تحديث {canary}", body=f"<p>{canary}</p>", is_key=True
+        )
+    return entry_canaries
 
 
 def test_every_public_url_is_registered():
@@ -89,7 +127,7 @@ def test_no_public_url_shows_a_non_public_article(client, world):
         response = client.get(path, follow=True)
         assert response.status_code == 200, path
         text = response.content.decode() + str(response.headers)
-        for canary in world.canaries:
+        for canary in [*world.canaries, *world.entry_canaries]:
             assert canary not in text, f"{canary} leaked on {path}"
     assert world.article.headline in client.get(world.article.get_absolute_url()).content.decode()
 
@@ -98,3 +136,9 @@ def test_non_public_articles_are_404_at_their_own_urls(client, world):
     for canary, article in world.canaries.items():
         assert client.get(article.get_absolute_url()).status_code == 404, canary
         assert client.get(f"/articles/{article.pk}/").status_code == 404, canary
+
+
+def test_live_urls_of_non_public_articles_are_404(client, world):
+    for canary, article in world.canaries.items():
+        for name in ["live_updates", "live_entries", "live_feed"]:
+            assert client.get(reverse(name, args=[article.pk])).status_code == 404, canary
