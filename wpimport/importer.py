@@ -116,11 +116,12 @@ def parse_wp_date(value, gmt):
     return timezone.make_aware(naive, zone)
 
 
-def fingerprint(item, images):
+def fingerprint(item, images, lead_url=""):
     digest = hashlib.sha256()
     for part in (
         CONVERSION_VERSION,
         str(images),
+        lead_url,
         item.status,
         item.title,
         item.link,
@@ -444,7 +445,12 @@ class Importer:
             self.report.counts["posts skipped (unknown status)"] += 1
             self.report.skip(label, f"حالة غير معروفة ({item.status!r})")
             return []
-        digest = fingerprint(item, self.images)
+        lead = (
+            self.attachments.get(int(item.meta.get("_thumbnail_id", "0") or 0))
+            if (item.meta.get("_thumbnail_id", "").isdigit())
+            else None
+        )
+        digest = fingerprint(item, self.images, lead.url if lead else "")
         if item.wp_id in self.article_of and self.fingerprints.get(item.wp_id) == digest:
             self.report.counts["posts unchanged"] += 1
             return []
@@ -677,6 +683,7 @@ class Importer:
             return None
         if self.dry_run:
             self.report.counts["images (dry run: would be imported)"] += 1
+            self.image_of[key] = -1
             return -1
         title = (attachment.title if attachment else "") or Path(relative).stem
         alt_text = (attachment.alt if attachment else "") or alt or title or item.title
