@@ -403,11 +403,11 @@ def test_an_interrupted_import_resumes_without_duplicates(db, uploads, monkeypat
     real = importer_module.Importer.import_one
     seen = []
 
-    def interrupted(self, item):
+    def interrupted(self, item, savepoints=True):
         seen.append(item.wp_id)
         if len(seen) == 5:
             raise KeyboardInterrupt
-        return real(self, item)
+        return real(self, item, savepoints)
 
     monkeypatch.setattr(importer_module.Importer, "import_one", interrupted)
     with pytest.raises(KeyboardInterrupt):

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-images", action="store_true", help="لا يستورد الصور (أسرع لأرشيف كبير)"
         )
-        parser.add_argument("--batch-size", type=int, default=100, help="مقالات في كل معاملة")
+        parser.add_argument("--batch-size", type=int, default=500, help="مقالات في كل معاملة")
         parser.add_argument(
             "--category-map",
             help='ملف JSON يجمع تصنيفات في قسم: {"nicename": "اسم القسم", …}',
