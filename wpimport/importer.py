@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, reset_queries, transaction
 from django.utils import timezone
 
 from articles.body.editor import BODY_MAX_LENGTH
@@ -480,6 +480,9 @@ class Importer:
         """One transaction. Written first without a savepoint per post (two statements fewer
         each); if any post fails, the batch is rolled back and written again with one, so
         that only the failing post is left out."""
+        # With DEBUG on (the default outside production) Django keeps the last 9,000
+        # statements, bodies included: 200 MB of a 10,000-post import. Not needed here.
+        reset_queries()
         state = self.snapshot()
         try:
             with transaction.atomic():
