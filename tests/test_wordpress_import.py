@@ -566,3 +566,15 @@ def test_without_images_the_posts_still_import(db, uploads):
     assert Image.objects.count() == 0
     assert count_of(report, "body images left out (--no-images)") >= 2
     assert by_wp_id(10).lead_image is None and "<img" not in by_wp_id(10).body
+
+
+def test_a_category_map_merges_categories_into_one_section(db, uploads, tmp_path):
+    mapping = tmp_path / "map.json"
+    mapping.write_text('{"hasakah": "أخبار"}', encoding="utf-8")
+    run_import(uploads=str(uploads), category_map=str(mapping))
+    assert by_wp_id(11).section.name == "أخبار"
+    assert not Section.objects.filter(name="الحسكة").exists()
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(CommandError, match="ملف ربط التصنيفات"):
+        run_import(uploads=str(uploads), category_map=str(bad))
