@@ -40,6 +40,10 @@ ROLE_PERMISSIONS = {
         "tags.change_tag",
         "tags.delete_tag",
         "tags.view_tag",
+        "redirects.add_redirect",
+        "redirects.change_redirect",
+        "redirects.delete_redirect",
+        "redirects.view_redirect",
     ],
 }
 

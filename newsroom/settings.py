@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "sections",
     "tags",
     "images",
+    # Before articles: its roles (articles/roles.py) give editors the redirects' permissions.
+    "redirects",
     "articles",
     *TASK_APPS,  # the task queue (jobs/; README "Background work")
     "jobs",
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
     "presence",
     "desk",
     "live",
+    "wpimport",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 
@@ -112,6 +115,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Old addresses (redirects/): reads its table only for a 404 or `/?p=…` on the home page.
+    "redirects.middleware.OldUrlRedirectMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

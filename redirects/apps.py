@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RedirectsConfig(AppConfig):
+    name = "redirects"
+    verbose_name = "التحويلات من الروابط القديمة"
