@@ -35,6 +35,7 @@ URL_NAMES = {
     "feed_tag_atom": {},
     "sitemap": {},
     "sitemap_news": {},
+    "sitemap_articles": {"p": PAGE_NUMBER},
     "sitemap_section": {"p": PAGE_NUMBER},  # Django's sitemap view pages with ?p=
     "robots": {},
 }

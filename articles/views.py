@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from .models import Article, Correction
 from .paginators import DeferredJoinPaginator
 from .related import related_articles, suggested
 from .search import Query, search_articles, with_highlights
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, article_page_range, article_sitemap_page
 
 PAGE_SIZE = 20
 TOP_STORIES = 4
@@ -190,7 +190,11 @@ def search(request):
 def sitemap_index(request):
     """/sitemap.xml: one entry per page of each sitemap, plus the news sitemap. Django's own
     index view takes the domain from the Host header; this one takes it from SITE_URL."""
-    locations = []
+    articles = reverse("sitemap_articles")
+    locations = [
+        absolute_url(articles if page == 1 else f"{articles}?p={page}")
+        for page in article_page_range()
+    ]
     for name, sitemap in SITEMAPS.items():
         url = reverse("sitemap_section", kwargs={"section": name})
         for page in sitemap().paginator.page_range:
@@ -198,6 +202,22 @@ def sitemap_index(request):
     locations.append(absolute_url(reverse("sitemap_news")))
     sitemaps = [{"location": location} for location in locations]
     return render(request, "sitemap_index.xml", {"sitemaps": sitemaps}, "application/xml")
+
+
+@require_GET
+def sitemap_articles(request):
+    """/sitemap-articles.xml?p=N: the public articles of the N-th block of ids (sitemaps.py).
+    A page number that is not one the index lists is a 404, as Django's sitemap view does."""
+    number = request.GET.get("p", "1")
+    if not (number.isascii() and number.isdigit()) or len(number) > 6:
+        raise Http404
+    if int(number) not in article_page_range():
+        raise Http404
+    etag, content = article_sitemap_page(int(number))
+    response = HttpResponse(content, content_type="application/xml")
+    if etag:
+        response["ETag"] = etag  # ConditionalGetMiddleware answers 304 from it
+    return response
 
 
 def robots_txt(request):

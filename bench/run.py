@@ -139,8 +139,10 @@ from django.db.models import Count
 from articles.models import Article
 from sections.models import Section
 from tags.models import Tag
+from articles.sitemaps import article_page_range
 live = Article.objects.published()
 article = live.exclude(lead_image=None).order_by("-published_at").first()
+oldest = live.order_by("published_at").first()
 section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
 tag = Tag.objects.annotate(n=Count("article_items")).order_by("-n").first()
 author = article.authors.first()
@@ -150,6 +152,11 @@ print(json.dumps({
     "tag": f"/tags/{tag.slug}/",
     "author": f"/authors/{author.username}/" if author else "/authors/none/",
     "word": article.headline.split()[0],
+    "second_word": article.headline.split()[1].strip(":"),
+    # The generator numbers each headline: a number is a word exactly one article has.
+    "rare_word": oldest.headline.rsplit("(", 1)[-1].strip(")"),
+    "oldest": oldest.get_absolute_url(),
+    "sitemap_pages": len(article_page_range()),
     "articles": Article.objects.count(),
 }))
 """
@@ -176,6 +183,57 @@ for label, url in [("changelist", "/admin/articles/article/"),
     out[label] = (status, statistics.median(times[1:]))
 print(json.dumps(out))
 """
+
+
+# What each page costs on the first request after a publication: the issue-26 method. In
+# process with Django's test client, one client, a dummy cache (no page cache, no cached
+# counts, no cached sitemap page), median of 5 after a warm-up, with the query count.
+COLD_TIMING = """
+import json, statistics, time
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+out = {}
+with override_settings(CACHES={"default": dummy, "throttle": dummy}, PAGE_CACHE_ENABLED=False):
+    client = Client(HTTP_HOST="127.0.0.1")
+    for label, url in URLS:
+        times = []
+        for _ in range(6):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                status = client.get(url).status_code
+                times.append((time.perf_counter() - started) * 1000)
+        out[label] = [status, statistics.median(times[1:]), len(queries)]
+print(json.dumps(out))
+"""
+# A word no article of the generated archive has.
+ABSENT_WORD = "زمردستان"
+
+
+def cold_shapes(targets):
+    """The shapes a slow case could hide in: common, rare, absent and two-word searches,
+    a deep search page, the oldest article, deep section pages and every sitemap page."""
+    word, second = targets["word"], targets["second_word"]
+    shapes = {
+        "home": "/",
+        "article newest": targets["article"],
+        "article oldest": targets["oldest"],
+        "section p1": targets["section"],
+        "section p200": targets["section"] + "?page=200",
+        "section p2000": targets["section"] + "?page=2000",
+        f"search common word ({word})": "/search/?q=" + word,
+        f"search two words ({word} {second})": "/search/?q=" + word + " " + second,
+        f"search absent word ({ABSENT_WORD})": "/search/?q=" + ABSENT_WORD,
+        f"search one-article word ({targets['rare_word']})": "/search/?q=" + targets["rare_word"],
+        f"search page 20 ({word})": "/search/?q=" + word + "&page=20",
+        "sitemap index": "/sitemap.xml",
+    }
+    for page in range(1, targets["sitemap_pages"] + 1):
+        shapes[f"sitemap articles p{page}"] = "/sitemap-articles.xml" + (
+            f"?p={page}" if page > 1 else ""
+        )
+    return {name: quote(path, safe="/?=&%") for name, path in shapes.items()}
 
 
 def settle(base, tries=50):
@@ -528,6 +586,9 @@ def main():
     targets = json.loads(manage(env, "shell", "-c", PICK_TARGETS, capture=True).splitlines()[-1])
     timing = ADMIN_TIMING.replace("WORD", json.dumps(targets["word"]))
     admin = json.loads(manage(env, "shell", "-c", timing, capture=True).splitlines()[-1])
+    shapes = cold_shapes(targets)
+    cold_script = COLD_TIMING.replace("URLS", json.dumps(list(shapes.items())))
+    cold = json.loads(manage(env, "shell", "-c", cold_script, capture=True).splitlines()[-1])
     server, base = start_server(args, env)
     try:
         _, page = fetch(base + quote(targets["article"]))
@@ -572,7 +633,7 @@ def main():
         )
         lines.append(row("article cached, gzip (both sides)", result, floor))
         print(lines[-1], flush=True)
-        for name, path in pages.items():
+        for name, path in (pages | shapes).items():
             url = base + path + ("&" if "?" in path else "?") + "nocache=1"
             settle(base)
             latencies.append(latency_row(name, load(url, 1, args.latency_duration)))
@@ -610,6 +671,14 @@ def main():
         f"{spike['rps']:,.0f} req/s, p50 {spike['p50']:.1f} ms, p99 {spike['p99']:.1f} ms, "
         f"{spike['errors']} errors"
     )
+    print()
+    print("Cold pages, in process (test client, dummy cache, median of 5 after a warm-up):")
+    print()
+    print("| page | ms | queries | HTTP |")
+    print("|---|---:|---:|---:|")
+    for label, (status, ms, queries) in cold.items():
+        print(f"| {label} | {ms:,.0f} | {queries} | {status} |")
+    print()
     print("Worker RSS after the run: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
     print(
         "Admin (in-process, median of 5): "

@@ -56,7 +56,8 @@ urlpatterns = [
         {"sitemaps": NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="sitemap_news",
     ),
-    # After sitemap-news.xml, which this pattern would match too.
+    path("sitemap-articles.xml", views.sitemap_articles, name="sitemap_articles"),
+    # After sitemap-news.xml and sitemap-articles.xml, which this pattern would match too.
     path(
         "sitemap-<str:section>.xml",
         sitemap,

@@ -29,8 +29,9 @@ PUBLIC_URLS = {
     "feed_tag": lambda w: [reverse("feed_tag", args=[w.tag.slug])],
     "feed_tag_atom": lambda w: [reverse("feed_tag_atom", args=[w.tag.slug])],
     "sitemap": lambda w: [reverse("sitemap")],
+    "sitemap_articles": lambda w: [reverse("sitemap_articles")],
     "sitemap_section": lambda w: [
-        reverse("sitemap_section", args=[name]) for name in ["articles", "sections", "tags"]
+        reverse("sitemap_section", args=[name]) for name in ["sections", "tags"]
     ],
     "sitemap_news": lambda w: [reverse("sitemap_news")],
     "robots": lambda w: [reverse("robots")],

@@ -10,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search
 from articles.management.commands import rebuild_search
 from articles.models import Article
 from articles.search import PG_MATCHES, Query, highlight, search_articles
@@ -378,3 +379,50 @@ def test_the_admin_search_finds_drafts_in_any_spelling_and_ids(client, make_arti
         {"term": "الحس", "app_label": "articles", "model_name": "article", "field_name": "related"},
     )
     assert [int(r["id"]) for r in typed.json()["results"]] == [draft.pk]
+
+
+def generate_archive(template, count):
+    """`count` copies of `template` in one INSERT ... SELECT (PostgreSQL computes each
+    copy's search vector), each with a number of its own in its searchable text."""
+    columns = [
+        f.column
+        for f in Article._meta.concrete_fields
+        if f.column not in {"id", "slug", "search_title", "search_body", "published_at"}
+    ]
+    listed = ", ".join(columns)
+    picked = ", ".join(f"t.{c}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute(
+            f"INSERT INTO articles_article ({listed}, slug, search_title, search_body, "  # noqa: S608
+            f"published_at) SELECT {picked}, t.slug || '-' || g, t.search_title || ' ' || g, "
+            "t.search_body, t.published_at - g * interval '1 minute' "
+            "FROM articles_article t, generate_series(1, %s) g WHERE t.id = %s",
+            [count, template.pk],
+        )
+        cursor.execute("ANALYZE articles_article")
+
+
+@pytest.mark.postgres
+def test_a_rare_or_absent_word_is_found_through_the_text_index_in_a_large_archive(
+    make_article,
+):
+    """Not by walking the date index: a word no article has would walk all of it."""
+    generate_archive(make_article(headline="خبر عن الحسكة"), 30_000)
+    for words in ["زمردستان", "12345", "الحسكة زمردستان"]:
+        plan = search.Results.newest(search.matches(search.Query.parse(words))).explain()
+        assert "article_search_gin" in plan, (words, plan)
+        assert "article_pub_id" not in plan, (words, plan)
+
+
+@pytest.mark.parametrize(
+    "query", ["الحسكة", "خبر الحسكة", "زمردستان", "12345", {"q": "الحسكة", "page": "2"}]
+)
+def test_each_search_shape_has_the_same_query_count(
+    client, make_article, django_assert_max_num_queries, query
+):
+    for n in range(45):
+        make_article(headline=f"خبر عن الحسكة {n}")
+    params = query if isinstance(query, dict) else {"q": query}
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("search"), params).status_code == 200

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from articles import sitemaps
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
 
 SITE = "https://news.example"
 NS = {
@@ -47,8 +46,8 @@ def test_index_lists_each_sitemap_with_site_url_locations(client, make_article):
     make_article(tags=["الحسكة"])
     index = fetch(client, reverse("sitemap"), HTTP_HOST="127.0.0.1")
     assert index.tag == f"{{{NS['sm']}}}sitemapindex"
-    assert locs(index) == [
-        f"{SITE}/sitemap-articles.xml",
+    assert locs(index)[0].startswith(f"{SITE}/sitemap-articles.xml")  # ?p= past 50,000 ids
+    assert locs(index)[1:] == [
         f"{SITE}/sitemap-sections.xml",
         f"{SITE}/sitemap-tags.xml",
         f"{SITE}/sitemap-news.xml",
@@ -61,7 +60,7 @@ def test_article_sitemap_lists_public_articles_with_encoded_urls_and_lastmod(cli
     article = make_article(headline="مقال عن سوريا")
     make_article(headline="مسودة", status=Article.Status.DRAFT)
     make_article(published_at=timezone.now() + timedelta(hours=1))
-    root = fetch(client, reverse("sitemap_section", args=["articles"]))
+    root = fetch(client, reverse("sitemap_articles"))
     urls = root.findall("sm:url", NS)
     assert len(urls) == 1
     loc = urls[0].find("sm:loc", NS).text
@@ -73,23 +72,92 @@ def test_article_sitemap_lists_public_articles_with_encoded_urls_and_lastmod(cli
     assert lastmod.utcoffset() is not None
 
 
-def test_article_sitemap_is_paginated(client, make_article, monkeypatch):
-    monkeypatch.setattr(ArticleSitemap, "limit", 2)
-    for _ in range(5):
-        make_article()
+def test_article_sitemap_pages_are_blocks_of_ids_listed_by_the_index(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 2)
+    articles = [make_article() for _ in range(5)]
     index = fetch(client, reverse("sitemap"))
     pages = [loc for loc in locs(index) if "sitemap-articles" in loc]
-    assert pages == [
-        f"{SITE}/sitemap-articles.xml",
-        f"{SITE}/sitemap-articles.xml?p=2",
-        f"{SITE}/sitemap-articles.xml?p=3",
-    ]
-    seen = [loc for page in pages for loc in locs(child(client, page))]
-    assert len(seen) == len(set(seen)) == 5
+    first, last = sitemaps.block_of(articles[0].pk), sitemaps.block_of(articles[-1].pk)
+    assert len(pages) == last - first + 1 >= 3
+    seen = [unquote(loc) for page in pages for loc in locs(child(client, page))]
+    assert sorted(seen) == sorted(f"{SITE}{unquote(a.get_absolute_url())}" for a in articles)
 
 
 def test_article_sitemap_page_size_is_fifty_thousand():
-    assert ArticleSitemap.limit == 50_000
+    assert sitemaps.ARTICLES_PER_PAGE == 50_000
+
+
+@pytest.mark.parametrize("number", ["0", "abc", "1.5", "٢", "9999999", "-1", ""])
+def test_article_sitemap_page_that_the_index_does_not_list_is_404(client, make_article, number):
+    make_article()
+    response = client.get(reverse("sitemap_articles"), {"p": number})
+    assert response.status_code == 404
+
+
+def test_article_sitemap_page_past_the_newest_block_is_404(client, make_article):
+    article = make_article()
+    page = sitemaps.block_of(article.pk) + 1
+    assert client.get(reverse("sitemap_articles"), {"p": page}).status_code == 404
+
+
+def test_empty_archive_has_an_empty_first_page(client, db):
+    root = fetch(client, reverse("sitemap_articles"))
+    assert root.findall("sm:url", NS) == []
+
+
+def sitemap_page_of(client, article):
+    page = sitemaps.block_of(article.pk)
+    path = reverse("sitemap_articles") + ("" if page == 1 else f"?p={page}")
+    return {unquote(loc) for loc in locs(fetch(client, path))}
+
+
+def test_a_publication_renders_only_the_newest_page_again(client, make_article, monkeypatch):
+    monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 2)
+    articles = [make_article() for _ in range(4)]
+    rendered = []
+    original = sitemaps.render_article_page
+    monkeypatch.setattr(
+        sitemaps, "render_article_page", lambda page: rendered.append(page) or original(page)
+    )
+    for article in articles:
+        sitemap_page_of(client, article)
+    before = len(rendered)
+    newest = make_article()
+    for article in [*articles, newest]:
+        sitemap_page_of(client, article)
+    assert rendered[before:] == [sitemaps.block_of(newest.pk)]
+
+
+def test_an_edit_or_retraction_changes_that_page_at_once(client, make_article):
+    make_article()  # keeps the page in the index when the other one is retracted
+    article = make_article()
+    assert f"{SITE}{unquote(article.get_absolute_url())}" in sitemap_page_of(client, article)
+    article.slug = "عنوان-جديد"
+    article.save()
+    assert f"{SITE}{unquote(article.get_absolute_url())}" in sitemap_page_of(client, article)
+    article.status = Article.Status.UNPUBLISHED
+    article.save()
+    assert f"{SITE}{unquote(article.get_absolute_url())}" not in sitemap_page_of(client, article)
+
+
+def test_a_scheduled_article_joins_its_page_when_its_time_comes(client, make_article, db_clock):
+    # SQLite keeps statements prepared before strftime() is redefined: redefine it first.
+    db_clock(timezone.now())
+    article = make_article(published_at=timezone.now() + timedelta(minutes=5))
+    make_article()  # keeps the page in the index
+    assert f"{SITE}{unquote(article.get_absolute_url())}" not in sitemap_page_of(client, article)
+    db_clock(timezone.now() + timedelta(minutes=6))
+    assert f"{SITE}{unquote(article.get_absolute_url())}" in sitemap_page_of(client, article)
+
+
+def test_article_sitemap_page_answers_304_to_its_etag(client, make_article):
+    make_article()
+    first = client.get(reverse("sitemap_articles"))
+    assert first["ETag"]
+    again = client.get(reverse("sitemap_articles"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
 
 
 def test_sections_and_only_public_tags_are_listed(client, make_article, make_section):
@@ -160,6 +228,8 @@ def test_sitemap_query_count_is_constant(
     for n in range(count):
         make_article(section=sections[n % 3], tags=[f"وسم {n % 7}"])
     path = reverse("sitemap_section", args=[name]) if name else reverse("sitemap")
+    if name == "articles":
+        path = reverse("sitemap_articles")
     if name == "news":
         path = reverse("sitemap_news")
     with django_assert_max_num_queries(4):

@@ -229,6 +229,9 @@ class Command(BaseCommand):
         so that columns other branches add with a default need no change here."""
         fields = list(Article._meta.concrete_fields)
         with connection.cursor() as cursor:
+            # A maintenance job, not a web request: a batch on a busy machine outlasts the
+            # web's 10 s statement timeout (it cancelled a 1M run at 234,000).
+            cursor.execute("SET LOCAL statement_timeout = 0")
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [Article._meta.db_table, len(rows)],
