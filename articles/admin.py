@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core.dates import format_datetime, time_until_text
-
 from core import events
+from core.dates import format_datetime, time_until_text
 
 from . import workflow
 from .admin_history import ArticleHistoryAdmin

@@ -7,8 +7,8 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from jobs.models import Job
 from core import events
+from jobs.models import Job
 
 from .forms import ImageForm
 from .models import Image, keep_in_history, processing

@@ -1,13 +1,12 @@
-"""Dates on the desk as the site writes them (articles/presentation.py): the newsroom's
-month names and zone, Western digits. No database access."""
+"""Dates on the desk in the newsroom's one date language (core/dates.py): the month names of
+settings.NEWSROOM_MONTH_NAMES, the newsroom's zone, Western digits. No database access."""
 
 from datetime import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.timesince import timesince, timeuntil
 
-from articles.presentation import MONTHS, WEEKDAYS, arabic_date
+from core.dates import WEEKDAYS, format_datetime, time_since_text, time_until_text
 
 register = template.Library()
 
@@ -15,13 +14,13 @@ register = template.Library()
 @register.filter
 def newsroom_date(value, style="datetime"):
     if value and not isinstance(value, datetime):  # a calendar day
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-    return arabic_date(value, style)
+        return format_datetime(value, "date")
+    return format_datetime(value, style)
 
 
 @register.filter
 def newsroom_time(value):
-    return f"{timezone.localtime(value):%H:%M}" if value else ""
+    return format_datetime(value, "time")
 
 
 @register.filter
@@ -36,7 +35,7 @@ def since(value):
         return ""
     if (timezone.now() - value).total_seconds() < 60:
         return "منذ لحظات"
-    return f"منذ {timesince(value, depth=1)}"
+    return f"منذ {time_since_text(value)}"
 
 
 @register.filter
@@ -45,4 +44,4 @@ def until(value):
         return ""
     if (value - timezone.now()).total_seconds() < 60:
         return "خلال لحظات"
-    return f"بعد {timeuntil(value, depth=2)}"
+    return f"بعد {time_until_text(value)}"
