@@ -15,6 +15,7 @@ from .forms import ArticleForm, ZonedDateTimeField, ZonedSplitDateTime, zone_lab
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
 from .search import Query, text_filter
+from .signals import form_saved
 
 # What each workflow button says, in the order they appear.
 BUTTONS = {
@@ -30,6 +31,10 @@ DONE = {
     "send_back": "أُعيد المقال إلى المسودة.",
     "unpublish": "سُحب المقال من النشر.",
 }
+
+
+# Of the publishing fields (editors' only), those a journalist is shown, folded.
+JOURNALIST_SEES = ["status", "published_at", "expire_at"]
 
 
 def published_at_text(article):
@@ -89,7 +94,9 @@ class ArticleAdmin(ArticleHistoryAdmin):
     }
 
     class Media:
-        css = {"all": ["css/admin-workflow.css"]}
+        css = {"all": ["css/admin-workflow.css", "css/writing.css"]}
+        # The writing surface: counters, autosave, confirmations (static/js/writing.js).
+        js = ["js/writing.js"]
 
     fieldsets = article_fieldsets()
 
@@ -175,6 +182,12 @@ class ArticleAdmin(ArticleHistoryAdmin):
                     for f in options["fields"]
                     if f not in workflow.EDITOR_ONLY_FORM_FIELDS
                 ]
+            # What only editors change is folded away, not spread over a phone's screen;
+            # the workflow's rules (read-only fields, ignored forged values) stay the guarantee.
+            for title, options in fieldsets:
+                if title == "النشر":
+                    options["fields"] = [f for f in options["fields"] if f in JOURNALIST_SEES]
+                    options["classes"] = ["collapse"]
         if obj is not None:
             fieldsets.insert(1, ("المعاينة", {"fields": ["preview_links"]}))
         return fieldsets
@@ -253,6 +266,7 @@ class ArticleAdmin(ArticleHistoryAdmin):
             obj.updated_by = user
         self.warn_about_ignored_fields(request, form, obj)
         super().save_model(request, obj, form, change)
+        form_saved.send(sender=Article, article=obj, user=user, request=request)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

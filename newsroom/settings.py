@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tags",
     "images",
     "articles",
+    "autosave",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 

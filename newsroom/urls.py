@@ -35,6 +35,8 @@ urlpatterns = [
     # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by
     # static/js/editor/newsroom.js.
     path("editor/jsi18n/", JSONCatalog.as_view(), name="editor_jsi18n"),
+    # The article form's autosave (autosave/views.py): staff only, JSON.
+    path("editor/autosave/", include("autosave.urls")),
     path("", include("articles.urls")),
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
     path("feeds/latest/atom/", feeds.LatestAtomFeed(), name="feed_latest_atom"),

@@ -49,4 +49,6 @@ NOT_PUBLIC = {
     "image_picker_upload": "staff-only upload from the editor's image picker",
     "editor_jsi18n": "the editor's translation catalog; holds no content",
     "editor_article_search": "staff-only JSON for the editor's read-also button",
+    "autosave": "staff-only JSON: a person's own unsaved article form (tests/test_autosave.py)",
+    "autosave_discard": "staff-only: forgets a person's own autosave",
 }
