@@ -5,7 +5,6 @@ queries (tests/test_autosave.py pins it)."""
 import json
 import re
 
-from django.db import transaction
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -169,12 +168,11 @@ def store(request):
         lookup = {"user": user, "article": article}
     fields = kept_fields(user, article, payload.get("fields"))
     values = {"data": fields, "based_on_version": based_on, "saved_at": timezone.now()}
-    with transaction.atomic():
-        saved, _ = Autosave.objects.update_or_create(**lookup, defaults=values)
-        if article is None:
-            newest = Autosave.objects.filter(user=user, article=None).order_by("-saved_at")
-            keep = list(newest.values_list("pk", flat=True)[:MAX_NEW_DRAFTS])
-            newest.exclude(pk__in=keep).delete()
+    saved, _ = Autosave.objects.update_or_create(**lookup, defaults=values)
+    if article is None:
+        newest = Autosave.objects.filter(user=user, article=None).order_by("-saved_at")
+        keep = list(newest.values_list("pk", flat=True)[:MAX_NEW_DRAFTS])
+        newest.exclude(pk__in=keep).delete()
     stale = saved.is_stale(article.version) if article else False
     return JsonResponse(
         {"saved_at_text": workflow.local_time_text(saved.saved_at), "stale": stale}
