@@ -15,7 +15,7 @@ from .forms import ArticleForm, ZonedDateTimeField, ZonedSplitDateTime, zone_lab
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
 from .search import Query, text_filter
-from .signals import form_saved
+from .signals import change_form_opened, form_saved
 
 # What each workflow button says, in the order they appear.
 BUTTONS = {
@@ -348,6 +348,8 @@ class ArticleAdmin(ArticleHistoryAdmin):
         if obj is not None:
             context["preview_url"] = obj.get_preview_url()
             context["workflow_buttons"] = self.buttons_for(request, obj)
+            for _, extra in change_form_opened.send(sender=Article, article=obj, request=request):
+                context.update(extra or {})
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request, form_url="", extra_context=None):

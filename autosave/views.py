@@ -174,9 +174,7 @@ def store(request):
         keep = list(newest.values_list("pk", flat=True)[:MAX_NEW_DRAFTS])
         newest.exclude(pk__in=keep).delete()
     stale = saved.is_stale(article.version) if article else False
-    return JsonResponse(
-        {"saved_at_text": workflow.local_time_text(saved.saved_at), "stale": stale}
-    )
+    return JsonResponse({"saved_at_text": workflow.local_time_text(saved.saved_at), "stale": stale})
 
 
 @require_POST

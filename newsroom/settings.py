@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "images",
     "articles",
     "autosave",
+    "proposals",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 

@@ -37,6 +37,8 @@ urlpatterns = [
     path("editor/jsi18n/", JSONCatalog.as_view(), name="editor_jsi18n"),
     # The article form's autosave (autosave/views.py): staff only, JSON.
     path("editor/autosave/", include("autosave.urls")),
+    # Journalists' proposed changes to their published articles (proposals/views.py).
+    path("editor/proposals/", include("proposals.urls")),
     path("", include("articles.urls")),
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
     path("feeds/latest/atom/", feeds.LatestAtomFeed(), name="feed_latest_atom"),

@@ -51,4 +51,7 @@ NOT_PUBLIC = {
     "editor_article_search": "staff-only JSON for the editor's read-also button",
     "autosave": "staff-only JSON: a person's own unsaved article form (tests/test_autosave.py)",
     "autosave_discard": "staff-only: forgets a person's own autosave",
+    "proposal_new": "staff-only: a journalist proposes a change to their own published article",
+    "proposal_detail": "staff-only: a proposal's diff, for its author and editors",
+    "proposal_decide": "staff-only: an editor approves or rejects a proposal",
 }

@@ -184,7 +184,9 @@ def test_new_drafts_are_bounded_per_person(journalist):
         post(client, article=None, draft_key=f"draft-key-{n:04d}", fields={"headline": str(n)})
     kept = Autosave.objects.filter(user=journalist, article=None)
     assert kept.count() == MAX_NEW_DRAFTS
-    assert client.get(URL, {"new": "1"}).json()["draft_key"] == f"draft-key-{MAX_NEW_DRAFTS + 2:04d}"
+    assert (
+        client.get(URL, {"new": "1"}).json()["draft_key"] == f"draft-key-{MAX_NEW_DRAFTS + 2:04d}"
+    )
 
 
 def test_saving_a_new_article_deletes_its_draft_autosave(journalist, make_section):

@@ -73,8 +73,10 @@ def test_body_editor_is_tall_and_as_wide_as_the_main_column(
     main = box(page, ".writing-main")
     headline = box(page, "#id_headline")
     side = box(page, ".writing-side")
-    print(f"{width}px: editor {editor['width']:.0f}x{editor['height']:.0f}, main column "
-          f"{main['width']:.0f}, headline {headline['width']:.0f}, viewport {height}")
+    print(
+        f"{width}px: editor {editor['width']:.0f}x{editor['height']:.0f}, main column "
+        f"{main['width']:.0f}, headline {headline['width']:.0f}, viewport {height}"
+    )
     assert editor["height"] >= 0.6 * height
     # The editor fills the main column (its fieldset's padding aside) and so does the headline.
     assert wrapper["width"] >= main["width"] - 40
