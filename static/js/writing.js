@@ -54,7 +54,7 @@
     stats.className = "body-stats"
     stats.setAttribute("aria-live", "polite")
     row.append(stats)
-    const perMinute = Number(settings.wordsPerMinute) || 190
+    const perMinute = Number(settings.wordsPerMinute) || 180
     const update = (editor) => {
       const words = wordCount(editor.getText())
       const minutes = Math.max(1, Math.round(words / perMinute))

@@ -188,3 +188,38 @@ def test_retracting_asks_first(page_at, live_server, editor, make_article, scree
     page.wait_for_url("**/admin/articles/article/")
     article.refresh_from_db()
     assert article.status == Status.UNPUBLISHED
+
+
+def test_journalist_proposes_on_a_phone_and_the_editor_approves(
+    page_at, live_server, journalist, editor, make_article, screenshot
+):
+    from proposals.models import Proposal
+
+    article = make_article(created_by=journalist, headline="عنوان نُشر بخطأ إملائي")
+    page = page_at(390, 844)
+    log_in(page, live_server, journalist)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    banner = page.locator(".proposals-banner")
+    assert "اقترح تعديلاً" in banner.inner_text()
+    banner.locator("a", has_text="اقترح تعديلاً").click()
+    page.wait_for_selector(EDITOR)
+    page.fill("#id_headline", "عنوان نُشر بلا خطأ إملائي")
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "proposal-form-390")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**/{article.pk}/change/")
+    assert "بانتظار قرار المحرر" in page.inner_text(".proposals-banner")
+    screenshot(page, "proposal-pending-390")
+
+    desk = page_at(1280, 900)
+    log_in(desk, live_server, editor)
+    desk.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    desk.locator(".proposals-banner a", has_text="قارن واعتمد أو ارفض").click()
+    assert "بلا" in desk.inner_text(".revision-diff tbody ins")
+    screenshot(desk, "proposal-compare-1280")
+    desk.click("button[name=decision][value=approve]")
+    desk.wait_for_url(f"**/{article.pk}/change/")
+    assert "اعتُمد التعديل المقترح" in desk.inner_text(".messagelist")
+    article.refresh_from_db()
+    assert article.headline == "عنوان نُشر بلا خطأ إملائي"
+    assert Proposal.objects.get().state == Proposal.State.APPROVED
