@@ -138,7 +138,8 @@ def read(request):
 
 def store(request):
     user = request.user
-    if int(request.META.get("CONTENT_LENGTH") or 0) > 4 * MAX_CHARS:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > 4 * MAX_CHARS:
         raise Refused(TOO_BIG.format(limit=MAX_CHARS), 413)
     try:
         text = request.body.decode()

@@ -9,7 +9,7 @@ class ProposalForm(forms.ModelForm):
     """The journalist's text, checked as the article form checks it (lengths, the body's
     size); nothing is saved into the article here."""
 
-    based_on = forms.IntegerField(widget=forms.HiddenInput)
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     class Meta:
         model = Article
@@ -25,4 +25,4 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="عند الرفض: ما الذي يمنع اعتماده، أو ما يُصحَّح فيه.",
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

@@ -20,18 +20,25 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+def bounded(pk):
+    """A number past 64 bits names no row (and SQLite cannot bind it)."""
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
+
+
 def staff_article(request, pk):
     if not (request.user.is_active and request.user.is_staff):
         raise Http404
-    return get_object_or_404(Article, pk=pk)
+    return get_object_or_404(Article, pk=bounded(pk))
 
 
 def context(request, **extra):
     return {**admin.site.each_context(request), **extra}
 
 
-def propose(request, article_id):
-    article = staff_article(request, article_id)
+def propose(request, pk):
+    article = staff_article(request, pk)
     if workflow.can_edit(request.user, article):
         return redirect(change_url(article))  # nothing to propose: edit it
     if not may_propose(request.user, article):
@@ -82,7 +89,8 @@ def rows(proposal, article):
 
 
 def detail(request, pk):
-    proposal = get_object_or_404(Proposal.objects.select_related("author", "decided_by"), pk=pk)
+    queryset = Proposal.objects.select_related("author", "decided_by")
+    proposal = get_object_or_404(queryset, pk=bounded(pk))
     article = staff_article(request, proposal.article_id)
     decides = may_decide(request.user, article)
     if not decides and proposal.author_id != request.user.pk:
@@ -105,7 +113,7 @@ def detail(request, pk):
 
 @require_POST
 def decide(request, pk):
-    proposal = get_object_or_404(Proposal, pk=pk)
+    proposal = get_object_or_404(Proposal, pk=bounded(pk))
     article = staff_article(request, proposal.article_id)
     if not may_decide(request.user, article):
         workflow.deny(request.user, "decide_proposal", article)
