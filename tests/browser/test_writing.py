@@ -166,8 +166,8 @@ def test_a_new_article_never_saved_is_offered_on_the_add_form_at_390(
     assert page.input_value("#id_headline") == "مقال جديد لم يُحفظ قط"
     wait_for_js(page, f"document.querySelector('{EDITOR}').innerText.includes('{TYPED}')")
     assert page.input_value("#id_autosave_draft_key") == saved.draft_key
-    page.close()
-    time.sleep(1)  # the restored draft is autosaved again as the page goes
+    page.close()  # the restored draft is autosaved again as the page goes: wait for it
+    wait_for_row(user=journalist, article=None, saved_at__gt=saved.saved_at)
 
 
 def test_retracting_asks_first(page_at, live_server, editor, make_article, screenshot):
