@@ -18,6 +18,7 @@ from .forms import ArticleForm, ZonedDateTimeField, ZonedSplitDateTime, zone_lab
 from .models import Article, Correction
 from .paginators import EstimatedCountPaginator
 from .search import Query, text_filter
+from .signals import change_form_opened, form_saved
 
 # What each workflow button says, in the order they appear.
 BUTTONS = {
@@ -33,6 +34,10 @@ DONE = {
     "send_back": "أُعيد المقال إلى المسودة.",
     "unpublish": "سُحب المقال من النشر.",
 }
+
+
+# Of the publishing fields (editors' only), those a journalist is shown, folded.
+JOURNALIST_SEES = ["status", "published_at", "expire_at"]
 
 
 def published_at_text(article):
@@ -88,8 +93,10 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
     }
 
     class Media:
-        css = {"all": ["css/admin-workflow.css"]}
-        js = ["presence/presence.js"]  # «تحرره الآن» (the presence app)
+        css = {"all": ["css/admin-workflow.css", "css/writing.css"]}
+        # The writing surface: counters, autosave, confirmations (static/js/writing.js), and
+        # «تحرره الآن» (the presence app).
+        js = ["js/writing.js", "presence/presence.js"]
 
     fieldsets = article_fieldsets()
 
@@ -175,6 +182,12 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
                     for f in options["fields"]
                     if f not in workflow.EDITOR_ONLY_FORM_FIELDS
                 ]
+            # What only editors change is folded away, not spread over a phone's screen;
+            # the workflow's rules (read-only fields, ignored forged values) stay the guarantee.
+            for title, options in fieldsets:
+                if title == "النشر":
+                    options["fields"] = [f for f in options["fields"] if f in JOURNALIST_SEES]
+                    options["classes"] = ["collapse"]
         if obj is not None:
             fieldsets.insert(1, ("المعاينة", {"fields": ["preview_links"]}))
         return fieldsets
@@ -240,6 +253,7 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
         self.warn_about_ignored_fields(request, form, obj)
         super().save_model(request, obj, form, change)
         workflow.announce(obj, user)
+        form_saved.send(sender=Article, article=obj, user=user, request=request)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -324,6 +338,8 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
         if obj is not None:
             context["preview_url"] = obj.get_preview_url()
             context["workflow_buttons"] = self.buttons_for(request, obj)
+            for _, extra in change_form_opened.send(sender=Article, article=obj, request=request):
+                context.update(extra or {})
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request, form_url="", extra_context=None):

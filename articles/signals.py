@@ -1,4 +1,6 @@
-"""What happened to an article in time, for side effects only (post to a channel, purge an
+"""Signals other apps listen to, so that `articles` never imports them.
+
+What happened to an article in time, for side effects only (post to a channel, purge an
 edge cache, notify followers). Who sees an article is never decided here: that is
 Article.objects.published(), by the database clock, at query time.
 
@@ -17,3 +19,11 @@ article_went_live = Signal()
 article_expired = Signal()
 # A breaking article's strip time (breaking_until) passed.
 article_breaking_ended = Signal()
+
+# Sent by the article admin after its change or add form saved an article (inside the same
+# transaction), with `article`, `user` (who saved) and `request`.
+form_saved = Signal()
+
+# Sent by the article admin when it renders an article's change form, with `article` and
+# `request`; each receiver returns a dict added to the template's context (a banner's data).
+change_form_opened = Signal()

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "desk",
     "live",
     "wpimport",
+    "autosave",
+    "proposals",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 

@@ -41,6 +41,10 @@ urlpatterns = [
     # The editor's Arabic strings (locale/ar/LC_MESSAGES/djangojs.po), read by
     # static/js/editor/newsroom.js.
     path("editor/jsi18n/", JSONCatalog.as_view(), name="editor_jsi18n"),
+    # The article form's autosave (autosave/views.py): staff only, JSON.
+    path("editor/autosave/", include("autosave.urls")),
+    # Journalists' proposed changes to their published articles (proposals/views.py).
+    path("editor/proposals/", include("proposals.urls")),
     path("", include("articles.urls")),
     path("", include("live.urls")),
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),

@@ -68,4 +68,9 @@ NOT_PUBLIC = {
     "presence_leave": "staff-only: forgets the caller's own presence; answers 204",
     "presence_take_over": "staff-only JSON: an editor takes an article over "
     "(tests/test_presence.py)",
+    "autosave": "staff-only JSON: a person's own unsaved article form (tests/test_autosave.py)",
+    "autosave_discard": "staff-only: forgets a person's own autosave",
+    "proposal_new": "staff-only: a journalist proposes a change to their own published article",
+    "proposal_detail": "staff-only: a proposal's diff, for its author and editors",
+    "proposal_decide": "staff-only: an editor approves or rejects a proposal",
 }

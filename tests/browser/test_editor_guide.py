@@ -174,8 +174,10 @@ def test_journalist_writes_and_submits(open_as, live_server, journalist, make_se
     assert page.locator(".prose-menubar button", has_text="اقرأ أيضاً").count() == 1
     shot(page, "article-form-top")
 
-    # Editor-only fields are shown read-only, and one workflow button is offered.
+    # Editor-only fields are folded away; opened, they are read-only. One workflow button.
     publishing = fieldset(page, "النشر")
+    assert publishing.locator("details").evaluate("d => !d.open")
+    publishing.locator("summary").click()
     assert publishing.locator("input, select, textarea").count() == 0
     assert "مسودة" in publishing.inner_text()
     submit_row = page.locator(".submit-row")
@@ -254,6 +256,7 @@ def test_editor_sends_back_with_a_note_and_the_journalist_sees_it(
     assert fieldset(page, "المراجعة").locator("label", has_text="ملاحظة المحرر").count() == 1
     page.locator(".submit-row").scroll_into_view_if_needed()
     shot(page, "editor-note-and-buttons")
+    page.once("dialog", lambda dialog: dialog.accept())  # it asks first
     page.click("button[name=_workflow][value=send_back]")
     page.wait_for_url("**/admin/articles/article/**")
     assert "أُعيد المقال إلى المسودة." in messages(page)
@@ -345,6 +348,7 @@ def test_editor_schedules_publishes_corrects_and_retracts(
     submit_row.scroll_into_view_if_needed()
     assert buttons(page) == ["حفظ وسحب من النشر"]
     shot(submit_row, "editor-buttons-published")
+    page.once("dialog", lambda dialog: dialog.accept())  # it asks first
     page.click("button[name=_workflow][value=unpublish]")
     page.wait_for_url("**/admin/articles/article/")
     assert "سُحب المقال من النشر." in messages(page)

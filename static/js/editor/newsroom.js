@@ -335,6 +335,14 @@ export const ReadAlso = Extension.create({
     return { searchUrl: null, catalogUrl: null }
   },
 
+  onCreate() {
+    // The article form's counters and autosave (static/js/writing.js) read and restore the
+    // body through the editor's own API; every body editor has this extension.
+    document.dispatchEvent(
+      new CustomEvent("newsroom:editor-ready", { detail: { editor: this.editor } }),
+    )
+  },
+
   addMenuItems({ menu, buttons, _definedItems }) {
     menu.defineItem({
       name: "readAlso",
