@@ -214,12 +214,13 @@ def test_an_autosave_request_costs_a_fixed_number_of_queries(
     client = client_for(journalist)
     big = {"headline": "ع", "body": "<p>" + "كلمة " * 5000 + "</p>", "tags": "أ، ب، ج"}
     post(client, article=own_draft.pk, based_on=1, fields=big)  # warm the session
-    # session, user, article, permissions (2), upsert (savepoint, select, update, release)
-    with django_assert_max_num_queries(9):
+    # session, user, the verified second-factor device (staff/), article, permissions (2),
+    # upsert (savepoint, select, update, release)
+    with django_assert_max_num_queries(10):
         assert post(client, article=own_draft.pk, based_on=1, fields=big).status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(URL, {"article": own_draft.pk}).status_code == 200
     # the same, and the person's new drafts past the newest few dropped
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = post(client, article=None, draft_key="q-draft-0001", fields=big)
         assert response.status_code == 200
