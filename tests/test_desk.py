@@ -207,8 +207,8 @@ def archive(request, make_section, editor, journalist):
     return articles
 
 
-# Session, user, the verified second-factor device (staff/), permissions (2), then the panels: review count and list, schedule,
-# breaking, featured, recent, editing now.
+# Session, user, the verified second-factor device (staff/), permissions (2), then the
+# panels: review count and list, schedule, breaking, featured, recent, editing now.
 EDITOR_DESK_BUDGET = 12
 # Session, user, the second-factor device, permissions (2), then four lists.
 JOURNALIST_DESK_BUDGET = 9

@@ -152,8 +152,8 @@ def test_heartbeat_needs_login_and_csrf(client, editor, draft):
     assert not Presence.objects.exists()
 
 
-# Session, user, the second-factor device, the article, permissions (2), forget expired, refresh (+ insert in a
-# savepoint the first time), then who is here.
+# Session, user, the second-factor device, the article, permissions (2), forget expired,
+# refresh (+ insert in a savepoint the first time), then who is here.
 HEARTBEAT_BUDGET = 12
 
 
