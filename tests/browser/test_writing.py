@@ -223,7 +223,7 @@ def test_journalist_proposes_on_a_phone_and_the_editor_approves(
     screenshot(desk, "proposal-compare-1280")
     desk.click("button[name=decision][value=approve]")
     desk.wait_for_url(f"**/{article.pk}/change/")
-    assert "اعتُمد التعديل المقترح" in desk.inner_text(".messagelist")
+    assert "اعتُمد التعديل المقترح" in desk.inner_text(".messagelist:not(.presence-banner)")
     article.refresh_from_db()
     assert article.headline == "عنوان نُشر بلا خطأ إملائي"
     assert Proposal.objects.get().state == Proposal.State.APPROVED
