@@ -22,6 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_live_demo
 	$(BIN)/python manage.py demo_second_factor
 	bin/run $(BIN)/python  # runserver and a background worker; Ctrl-C stops both
 
