@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .conftest import ARTIFACTS, wait_for_js
+from .conftest import ARTIFACTS, pass_second_step, wait_for_js
 
 PASSWORD = "correct horse battery staple"
 Status = Article.Status
@@ -55,7 +55,9 @@ def open_list(page_at, live_server, user, width):
     page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
+    after_password = pass_second_step(page, user)
     page.click("input[type=submit]")
+    after_password()
     page.wait_for_url("**/admin/articles/article/")
     page.wait_for_load_state("networkidle")
     wait_for_js(page, "document.fonts.status === 'loaded'")

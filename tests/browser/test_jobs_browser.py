@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from images.models import Image
 from jobs.models import Job
 
+from .conftest import pass_second_step
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -34,7 +36,9 @@ def test_the_stopped_jobs_list_reads_right_to_left_and_its_button_queues_again(
     page.goto(f"{live_server.url}/admin/login/?next=/admin/jobs/stoppedjob/")
     page.fill("#id_username", "chief")
     page.fill("#id_password", PASSWORD)
+    after_password = pass_second_step(page, get_user_model().objects.get(username="chief"))
     page.click("input[type=submit]")
+    after_password()
     page.wait_for_url("**/admin/jobs/stoppedjob/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert "لا مساحة في القرص" in page.inner_text("#result_list")

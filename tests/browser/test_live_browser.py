@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.roles import JOURNALISTS
 from live.models import LiveCoverage, LiveEntry
 
-from .conftest import wait_for_js
+from .conftest import pass_second_step, wait_for_js
 
 PASSWORD = "correct horse battery staple"
 
@@ -47,7 +47,9 @@ def log_in(page, live_server, user, next_url):
     page.goto(f"{live_server.url}/admin/login/?next={next_url}")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
+    after_password = pass_second_step(page, user)
     page.click("input[type=submit]")
+    after_password()
     page.wait_for_url(f"**{next_url}")
 
 

@@ -9,7 +9,7 @@ from django.db import OperationalError
 from articles.models import Article
 from autosave.models import Autosave
 
-from .conftest import wait_for_js
+from .conftest import pass_second_step, wait_for_js
 
 PASSWORD = "correct horse battery staple"
 Status = Article.Status
@@ -26,7 +26,9 @@ def log_in(page, live_server, user):
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
+    after_password = pass_second_step(page, user)
     page.click("input[type=submit]")
+    after_password()
     page.wait_for_url("**/admin/")
 
 
