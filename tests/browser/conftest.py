@@ -2,6 +2,7 @@
 so it launches /usr/bin/chromium; in CI a missing browser fails the run instead of skipping."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,16 @@ def page_at(browser, live_server):
         return page
 
     yield open_page
+    # Closing a page runs its pagehide handlers (autosave, presence's leave), whose beacons
+    # would reach the live server while the test database is flushed: on SQLite the server
+    # thread shares the test's one in-memory connection, and a row written in the middle of
+    # the flush failed its foreign keys and left the connection unusable for every later
+    # test. Offline first, so those beacons fail in the browser; a moment for requests
+    # already on their way.
+    for context in contexts:
+        context.set_offline(True)
+    if contexts:
+        time.sleep(0.3)
     for context in contexts:
         context.close()
 
