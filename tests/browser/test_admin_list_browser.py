@@ -51,7 +51,7 @@ def newsroom_list(make_article, make_image, committed, journalist, editor):
 
 def open_list(page_at, live_server, user, width):
     page = page_at(width, 844 if width < 500 else 900)
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # Playwright's own default; 10 s flaked under load
     page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)

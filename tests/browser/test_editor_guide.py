@@ -77,7 +77,9 @@ def open_as(page_at, live_server):
 
     def open_page(user, width=DESKTOP):
         page = page_at(width, 844 if width == PHONE else 800)
-        page.set_default_timeout(10_000)
+        # Playwright's own 30 s: a save now also writes the audit row and queues jobs, and
+        # 10 s was the flakiest wait of the suite on a loaded machine.
+        page.set_default_timeout(30_000)
         page.goto(f"{live_server.url}/admin/login/?next=/admin/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
