@@ -5,6 +5,7 @@ queries (tests/test_autosave.py pins it)."""
 import json
 import re
 
+from django.db import IntegrityError
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -169,7 +170,13 @@ def store(request):
         lookup = {"user": user, "article": article}
     fields = kept_fields(user, article, payload.get("fields"))
     values = {"data": fields, "based_on_version": based_on, "saved_at": timezone.now()}
-    saved, _ = Autosave.objects.update_or_create(**lookup, defaults=values)
+    try:
+        saved, _ = Autosave.objects.update_or_create(**lookup, defaults=values)
+    except IntegrityError:
+        # Two saves of the same form crossed (the tab hidden and the page closed at once):
+        # the other created the row after this one looked. On SQLite this transaction cannot
+        # see that row yet; a new one can, and updates it.
+        saved, _ = Autosave.objects.update_or_create(**lookup, defaults=values)
     if article is None:
         newest = Autosave.objects.filter(user=user, article=None).order_by("-saved_at")
         keep = list(newest.values_list("pk", flat=True)[:MAX_NEW_DRAFTS])

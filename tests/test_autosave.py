@@ -4,6 +4,7 @@ never applied over a newer version, capped in size, gone when the article is sav
 import json
 
 import pytest
+from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
 
@@ -176,6 +177,32 @@ def test_a_new_article_never_saved_is_offered_on_the_add_form(journalist, editor
     # Discarded, it is gone.
     client.post(reverse("autosave_discard") + "?draft=k-0001-abcd")
     assert client.get(URL, {"new": "1"}).json() == {"found": False}
+
+
+def test_two_autosaves_of_one_new_draft_crossing_both_succeed(journalist):
+    """Closing a tab sends two saves at once (hidden, then pagehide). On SQLite the second
+    one's transaction could not see the row the first had just created: its insert failed
+    and Django's fallback read found nothing (a 500 in CI). Simulated here: the crossing row
+    appears only to the unique index, inside the insert that then fails."""
+    crossed = []
+
+    def cross(sender, instance, **kwargs):
+        if not crossed:
+            crossed.append(True)
+            Autosave.objects.create(
+                user=journalist, draft_key="crossing-1", data={}, saved_at=instance.saved_at
+            )
+
+    pre_save.connect(cross, sender=Autosave)
+    try:
+        response = post(
+            client_for(journalist), article=None, draft_key="crossing-1", fields={"headline": "ع"}
+        )
+    finally:
+        pre_save.disconnect(cross, sender=Autosave)
+    assert crossed and response.status_code == 200, response.content.decode()
+    saved = Autosave.objects.get(user=journalist, article=None)
+    assert saved.draft_key == "crossing-1" and saved.data == {"headline": "ع"}
 
 
 def test_new_drafts_are_bounded_per_person(journalist):

@@ -150,6 +150,7 @@
     let touched = false // the person changed something since the page opened
     let pending = false // an offer waits for «استعادة» or «تجاهل»
     let submitting = false
+    let sending = null // the body of the save in flight: the same one is not sent twice
 
     const say = (text, isError = false) => {
       if (!status) return
@@ -168,7 +169,8 @@
     async function save(leaving = false) {
       if (!touched || pending || submitting) return
       const body = payload()
-      if (body === last) return
+      if (body === last || body === sending) return
+      sending = body
       try {
         const response = await fetch(settings.autosaveUrl, {
           method: "POST",
@@ -188,6 +190,8 @@
         say(`حُفظ تلقائياً في ${answer.saved_at_text}. لم يُحفظ المقال بعد؛ احفظه بالزر.`)
       } catch (error) {
         if (!leaving) say("تعذّر الحفظ التلقائي: لا اتصال بالخادم. سنحاول مرة أخرى.", true)
+      } finally {
+        sending = null
       }
     }
 
