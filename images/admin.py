@@ -11,11 +11,10 @@ from core import events
 from jobs.models import Job
 
 from .forms import ImageForm
-from .models import Image, keep_in_history, processing
+from .models import PROCESSING, Image, keep_in_history, processing
 from .permissions import can_change
 
 STORAGE_FAILED = "تعذّر حفظ الصورة في المخزن (قد يكون ممتلئاً). لم يُحفظ شيء؛ حاول مرة أخرى لاحقاً."
-PROCESSING = "جاري تجهيز الصور"
 READY = "جاهزة"
 FAILED = (
     "تعذّر تجهيز نسخ هذه الصورة؛ تظهر الصفحات الملف الأصلي. يعيد المسؤول المحاولة من «مهام متوقفة»."

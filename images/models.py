@@ -285,6 +285,9 @@ def keep_original(image, data):
         raise
 
 
+PROCESSING = "جاري تجهيز الصور"
+
+
 def processing(image):
     """Whether the image's renditions are still being made («جاري تجهيز الصور»)."""
     return not image.renditions

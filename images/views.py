@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import ImageForm
-from .models import Image
+from .models import PROCESSING, Image, processing
 
 PICKER_PAGE = 30
 STORAGE_FAILED = "تعذّر حفظ الصورة في المخزن. لم يُحفظ شيء؛ حاول مرة أخرى لاحقاً."
@@ -28,6 +28,8 @@ def entry(image):
         "src": picture.src,
         "width": picture.width,
         "height": picture.height,
+        # Shown under the thumbnail while the renditions are made in the background.
+        "status": PROCESSING if processing(image) else "",
     }
 
 

@@ -214,6 +214,9 @@ def test_a_large_upload_is_stored_as_a_clean_preview_then_replaced_by_its_full_o
     assert "جاري تجهيز الصور" in listing.text
     change = parse(admin_client.get(reverse("admin:images_image_change", args=[image.pk])).content)
     assert "جاري تجهيز الصور" in change.text
+    # The editor's picker says so too, on the search result and on the upload's answer.
+    found = admin_client.get(reverse("image_picker")).json()["results"]
+    assert [entry["status"] for entry in found] == ["جاري تجهيز الصور"]
     assert Job.objects.get().label == "تجهيز الصور"
     # The worker's part.
     from images.models import finish_upload
@@ -222,6 +225,7 @@ def test_a_large_upload_is_stored_as_a_clean_preview_then_replaced_by_its_full_o
     finish_upload(image.pk)
     image.refresh_from_db()
     assert (image.width, image.height) == (2600, 1800) and not processing(image)
+    assert admin_client.get(reverse("image_picker")).json()["results"][0]["status"] == ""
     assert not PendingOriginal.objects.exists()
     from django.core.files.storage import storages
 

@@ -95,6 +95,9 @@ function openImagePicker(editor, options) {
   const chosen = crel("div", { className: "newsroom-picker-chosen" })
   let dialog
 
+  const processingNote = (image) =>
+    crel("small", { className: "newsroom-picker-processing", textContent: image.status })
+
   const choose = (image) => {
     const caption = crel("input", { type: "text", name: "caption", value: image.caption })
     const insert = crel("button", {
@@ -109,6 +112,7 @@ function openImagePicker(editor, options) {
     chosen.replaceChildren(
       crel("img", { src: image.thumbnail, alt: "", width: 160 }),
       crel("div", {}, [
+        ...(image.status ? [processingNote(image)] : []),
         crel("p", { textContent: `${gettext("Alternative Text")}: ${image.alt}` }),
         crel("label", {}, [gettext("Caption"), caption]),
         insert,
@@ -127,6 +131,7 @@ function openImagePicker(editor, options) {
           [
             crel("img", { src: image.thumbnail, alt: "", width: 160, height: 90 }),
             crel("span", { textContent: image.title }),
+            ...(image.status ? [processingNote(image)] : []),
           ],
         )
         button.addEventListener("click", () => choose(image))
