@@ -149,6 +149,10 @@ def test_a_verified_editor_adds_a_passkey_beside_the_app(client, editor):
     device = fresh_app_for(editor)
     log_in(client, editor)
     client.post("/admin/second-factor/", {"code": code_for(device)})
+    # The admin's user links lead to the set-up page, once the second step is passed.
+    link = parse_html(client.get("/admin/").content).one("a", id="second-factor-link")
+    assert link.attrs["href"] == "/admin/second-factor/setup/"
+    assert client.get(link.attrs["href"]).status_code == 200
     assert register(client, Authenticator("testserver", ORIGIN)).status_code == 200
     assert WebAuthnCredential.objects.filter(user=editor).count() == 1
     assert AuditEvent.objects.filter(action="device_added", detail="passkey").count() == 1
