@@ -164,7 +164,7 @@ class AuthComplete(Arabic, Throttle, CompleteCredentialAuthenticationView):
         super().check_can_authenticate()
 
     def complete_auth(self, device):
-        from .views import mark_verified
+        from .views import mark_verified  # staff.views imports this module
 
         login_throttle.forget_account(login_throttle.second_step_keys(self.request, device.user))
         mark_verified(self.request, device)

@@ -12,7 +12,7 @@ from django.test import Client
 from django_otp_webauthn.models import WebAuthnCredential
 
 from audit.models import AuditEvent
-from staff import devices
+from staff import devices, passkeys
 
 from .dom import parse_html
 from .second_factor import code_for, fresh_app_for, password_only_login
@@ -200,6 +200,17 @@ def test_a_phishing_origin_is_refused_in_arabic_counted_and_audited(client, edit
     assert client.get("/admin/").status_code == 302
     event = AuditEvent.objects.get(action="second_step_failed", actor=editor)
     assert event.detail == "passkey refused"
+
+
+@pytest.mark.parametrize("url", [COMPLETE_AUTH, COMPLETE_REGISTER])
+@pytest.mark.parametrize("body", ["[]", '"x"', "not json", '{"id": 5, "response": {}}'])
+def test_malformed_answers_are_a_clear_refusal_never_a_500(client, editor, url, body):
+    log_in(client, editor)
+    post_json(client, BEGIN_AUTH if url == COMPLETE_AUTH else BEGIN_REGISTER)
+    response = client.post(url, body, content_type="application/json")
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"] in (passkeys.REFUSED, passkeys.MESSAGES["malformed_request"])
+    assert client.get("/admin/").status_code == 302
 
 
 def test_someone_elses_passkey_does_not_open_this_account(client, editor, journalist):
