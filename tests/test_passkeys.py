@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django_otp_webauthn.models import WebAuthnCredential
 
+from articles.roles import EDITORS
 from audit.models import AuditEvent
 from staff import devices, passkeys
 
@@ -77,6 +78,21 @@ def test_editor_with_only_a_passkey_is_sent_to_the_second_step_not_to_setup(clie
     assert template.one("button", id="passkey-verification-button").text == "استخدم مفتاح المرور"
     config = json.loads(page.one("script", id="otp_webauthn_config").text)
     assert config["beginAuthenticationUrl"] == BEGIN_AUTH
+
+
+def test_the_second_step_and_setup_pages_keep_their_query_budget(
+    client, editor, make_user, django_assert_max_num_queries
+):
+    # Session, user, permissions, devices of each kind, the passkey or backup-code check.
+    passkey_for(editor)
+    log_in(client, editor)
+    with django_assert_max_num_queries(8):
+        assert client.get("/admin/second-factor/").status_code == 200
+    other = Client()
+    log_in(other, make_user("desk", EDITORS))
+    for _ in range(2):  # the first visit creates the pending authenticator, the second reuses it
+        with django_assert_max_num_queries(10):
+            assert other.get("/admin/second-factor/setup/").status_code == 200
 
 
 def test_journalist_who_added_a_passkey_must_use_it(client, journalist):
