@@ -6,9 +6,11 @@ configuration (feed length, read-also positions, cacheable pages...) live in the
 use them.
 """
 
+import ipaddress
 import os
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -30,6 +32,21 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def webauthn_rp_id(site_url):
+    """The site's host name; "localhost" for an IP address, which WebAuthn refuses."""
+    host = urlsplit(site_url).hostname or "localhost"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return "localhost"
+
+
+def webauthn_origin(site_url, rp_id):
+    parts = urlsplit(site_url)
+    return f"{parts.scheme}://{rp_id}" + (f":{parts.port}" if parts.port else "")
 
 
 # --- The site ---------------------------------------------------------------------------------
@@ -94,6 +111,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys and security keys (staff/passkeys.py)
     "staff",
     "audit",
     "presence",
@@ -437,6 +455,18 @@ LOGIN_THROTTLE_MAX_PER_ADDRESS = int(os.environ.get("LOGIN_THROTTLE_MAX_PER_ADDR
 # always need it; NEWSROOM_2FA_FOR_ALL_STAFF=true requires it of journalists too.
 SECOND_FACTOR_FOR_ALL_STAFF = env_bool("NEWSROOM_2FA_FOR_ALL_STAFF", default=False)
 OTP_TOTP_ISSUER = SITE_NAME
+# Passkeys and security keys (django-otp-webauthn, staff/passkeys.py): a second factor only,
+# never a login without the password. The RP id is the domain a passkey is bound to (changing
+# it later orphans every passkey); browsers refuse an IP address there, so a SITE_URL on
+# 127.0.0.1 (the development default) gives "localhost": open http://localhost:8000.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+OTP_WEBAUTHN_RP_ID = os.environ.get("NEWSROOM_WEBAUTHN_RP_ID") or webauthn_rp_id(SITE_URL)
+# The origins (scheme://host[:port]) the login pages are served from, comma-separated.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "NEWSROOM_WEBAUTHN_ORIGINS", webauthn_origin(SITE_URL, OTP_WEBAUTHN_RP_ID)
+)
+OTP_WEBAUTHN_HELPER_CLASS = "staff.passkeys.Helper"
 # Audit rows older than this are deleted by `manage.py prune_audit_log` (run it daily).
 AUDIT_RETENTION_DAYS = int(os.environ.get("NEWSROOM_AUDIT_RETENTION_DAYS", "730"))
 

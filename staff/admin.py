@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from core import events
 
@@ -10,7 +11,7 @@ from . import devices
 
 # Devices are managed through the second-step pages and the reset action below, never
 # edited by hand: django-otp's own admin pages would show a superuser every secret.
-for model in (TOTPDevice, StaticDevice):
+for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
@@ -24,8 +25,9 @@ class StaffUserAdmin(UserAdmin):
 
     @admin.action(description="إعادة تعيين الخطوة الثانية (يعيد الحساب إعدادها عند دخوله)")
     def reset_second_factor(self, request, queryset):
-        """Recovery for someone who lost their phone and backup codes: their devices are
-        removed and their next login starts with setting up a new one. Logged."""
+        """Recovery for someone who lost their phone, passkeys and backup codes: their
+        devices (authenticator, passkeys, backup codes) are removed and their next login
+        starts with setting up a new one. Logged."""
         done = 0
         for user in queryset:
             if user.is_superuser and not request.user.is_superuser:

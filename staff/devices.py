@@ -1,5 +1,5 @@
-"""A staff member's second-factor devices: an authenticator app (TOTP) and one-time backup
-codes, stored by django-otp."""
+"""A staff member's second-factor devices: an authenticator app (TOTP), passkeys and security
+keys (WebAuthn, staff/passkeys.py) and one-time backup codes, stored by django-otp."""
 
 import base64
 import secrets
@@ -9,6 +9,7 @@ from django.db import transaction
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 APP_NAME = "تطبيق المصادقة"
 BACKUP_NAME = "رموز احتياطية"
@@ -51,6 +52,10 @@ def new_backup_codes(user):
     return codes
 
 
+def has_backup_codes(user):
+    return StaticToken.objects.filter(device__user=user, device__name=BACKUP_NAME).exists()
+
+
 def match(user, code):
     """The device that accepts `code` (each one counts its own failures and slows down), or
     None. A backup code is deleted as it is used."""
@@ -61,9 +66,11 @@ def match(user, code):
     return None
 
 
+@transaction.atomic
 def reset(user):
     """Every device of the account, gone: its next login starts with setting one up."""
     removed = [str(device) for device in devices_for_user(user, confirmed=None)]
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     return removed

@@ -17,7 +17,7 @@ from django_otp import user_has_device
 from core import events
 from security import login_throttle
 
-from . import devices
+from . import devices, passkeys
 from .forms import CodeForm
 from .middleware import second_step_view
 
@@ -29,6 +29,16 @@ def context(request, **extra):
     return admin.site.each_context(request) | {"available_apps": [], **extra}
 
 
+def passkey_context(request):
+    """What the passkey buttons need: the package's configuration, and whether a passkey can
+    work on the host this page was opened on (never on an IP address)."""
+    return {
+        "passkey_config": passkeys.configuration(request),
+        "passkey_usable": passkeys.usable_here(request),
+        "passkey_rp_id": passkeys.rp_id(),
+    }
+
+
 def next_url(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -38,7 +48,7 @@ def next_url(request):
     return reverse("admin:index")
 
 
-def verified(request, device, target):
+def mark_verified(request, device):
     """The session passed the second step: remembered by django-otp, under a new session
     key (what an attacker may have fixed before the login is worth nothing after it)."""
     request.session.cycle_key()
@@ -46,6 +56,10 @@ def verified(request, device, target):
     events.send(__name__, "login_verified", request.user, target=request.user, detail=str(device))
     if device.name == devices.BACKUP_NAME:
         events.send(__name__, "backup_code_used", request.user, target=request.user)
+
+
+def verified(request, device, target):
+    mark_verified(request, device)
     return redirect(target)
 
 
@@ -80,7 +94,14 @@ def second_step(request):
     return render(
         request,
         "staff/second_step.html",
-        context(request, form=form, next=target, title="الخطوة الثانية"),
+        context(
+            request,
+            form=form,
+            next=target,
+            title="الخطوة الثانية",
+            has_passkey=passkeys.has_passkey(user),
+            **passkey_context(request),
+        ),
         status=status,
     )
 
@@ -130,6 +151,8 @@ def setup(request):
             secret=devices.secret_text(device),
             issuer=settings.OTP_TOTP_ISSUER,
             title="إعداد الخطوة الثانية",
+            has_backup_codes=devices.has_backup_codes(user),
+            **passkey_context(request),
         ),
         status=status,
     )
@@ -147,6 +170,6 @@ def backup_codes(request):
         return render(
             request,
             "staff/backup_codes.html",
-            context(request, codes=codes, next=reverse("admin:index"), title="رموز احتياطية"),
+            context(request, codes=codes, next=next_url(request), title="رموز احتياطية"),
         )
     return render(request, "staff/backup_codes_new.html", context(request, title="رموز احتياطية"))

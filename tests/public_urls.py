@@ -58,6 +58,12 @@ NOT_PUBLIC = {
     "second_step": "staff app: the code after the password, for a logged-in staff member only",
     "setup": "staff app: setting up an authenticator, for a logged-in staff member only",
     "backup_codes": "staff app: new backup codes, after the second step only",
+    "passkey_register_begin": "staff app: passkey set-up JSON, logged-in staff with no device "
+    "or past the second step (tests/test_passkeys.py)",
+    "passkey_register_complete": "staff app: passkey set-up JSON, same rule as its begin",
+    "passkey_auth_begin": "staff app: passkey second-step JSON, after the password only",
+    "passkey_auth_complete": "staff app: passkey second-step JSON, after the password only",
+    "passkey_jsi18n": "staff app: the passkey scripts' Arabic strings (no data)",
     "desk": "the admin's home page (the desk), staff only; journalists see only their own work "
     "(tests/test_desk.py)",
     "desk_app_list": "the admin's full app list, staff only",
