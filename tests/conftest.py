@@ -8,7 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from PIL import Image as PILImage
 
@@ -21,6 +23,26 @@ from sections.models import Section
 
 IN_CI = os.environ.get("CI") == "true"
 _counter = itertools.count(1)
+
+# On SQLite the test database lives in memory, and Django hands the live server the test's own
+# connection: with the stock threaded server, two requests at once (an autosave or a presence
+# heartbeat crossing a form's submit) run on that one connection in two threads and break
+# each other ("Database unavailable (InterfaceError)", then a navigation that never ends).
+# Django's documentation warns against simultaneous queries on that shared connection; here
+# the live server answers one request at a time on SQLite. PostgreSQL gives each request
+# thread its own connection and keeps the threaded server (concurrency tests run there).
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server's requests answered in its own thread, on the connection the thread
+    was given (LiveServerThread.run sets it up before serving)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 def pytest_collection_modifyitems(config, items):
