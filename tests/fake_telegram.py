@@ -6,23 +6,19 @@ import itertools
 import json
 import threading
 import time
+from dataclasses import dataclass
 from email import message_from_bytes
 from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+@dataclass
 class Recorded:
-    def __init__(self, method, token, fields, files, at):
-        self.method, self.token, self.fields, self.files, self.at = (
-            method,
-            token,
-            fields,
-            files,
-            at,
-        )
-
-    def __repr__(self):
-        return f"<{self.method} {self.fields}>"
+    method: str
+    token: str
+    fields: dict
+    files: dict
+    at: float  # time.monotonic() when it arrived
 
 
 def parse_body(content_type, body):
@@ -82,11 +78,10 @@ class FakeTelegram:
             self.requests.append(Recorded(method, bot[3:], fields, files, time.monotonic()))
             scripted = self.script.get(method) or []
             answer = scripted.pop(0) if scripted else None
-        status, payload, delay = 200, {"ok": True, "result": self.result(method, fields)}, 0
-        if answer is not None:
-            status, payload, delay = answer.get("status", 200), answer.get("body", payload), 0
-            delay = answer.get("delay", 0)
-        time.sleep(delay)  # past the client's timeout: accepted, answer lost
+        answer = answer or {}
+        payload = answer.get("body") or {"ok": True, "result": self.result(method, fields)}
+        time.sleep(answer.get("delay", 0))  # past the client's timeout: accepted, answer lost
+        status = answer.get("status", 200)
         data = json.dumps(payload).encode()
         try:
             request.send_response(status)

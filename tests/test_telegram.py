@@ -439,3 +439,17 @@ def test_the_token_appears_in_no_log_row_page_or_error_report(
     assert "sendMessage" in report and TOKEN not in report
     safe = SafeExceptionReporterFilter().get_safe_settings()
     assert safe["TELEGRAM_BOT_TOKEN"] != TOKEN
+
+
+def test_the_posts_list_takes_a_fixed_number_of_queries(
+    editor_client, make_article, django_assert_max_num_queries
+):
+    url = reverse("admin:distribution_telegrampost_changelist")
+    TelegramPost.objects.create(article=make_article(), channel=CHANNEL)
+    editor_client.get(url)  # session and permissions warmed
+    for _ in range(20):
+        TelegramPost.objects.create(article=make_article(), channel=CHANNEL, state=State.SENT)
+    with django_assert_max_num_queries(9):
+        response = editor_client.get(url)
+    table = parse_html(response.content).one("table", id="result_list")
+    assert len(table.find_all("tr")) == 1 + 21
