@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.db import transaction
 from django.urls import reverse
 
 from articles import workflow
@@ -33,14 +32,15 @@ class TelegramPostAdmin(admin.ModelAdmin):
         description="أعد الإرسال (تحققتُ من القناة ولم أجد الرسالة)", permissions=["change"]
     )
     def send_again(self, request, queryset):
-        with transaction.atomic():
-            picked = list(queryset.filter(state=State.UNCONFIRMED).select_for_update())
-            for post in picked:
-                post.state, post.attempted_at = State.PENDING, None
-                post.save(update_fields=["state", "attempted_at"])
-                posting.schedule(post.article_id)
-        if picked:
-            messages.success(request, f"ستُرسل من جديد: {len(picked)}.")
+        picked = queryset.filter(state=State.UNCONFIRMED, article__isnull=False)
+        articles = set(picked.values_list("article_id", flat=True))
+        count = TelegramPost.objects.filter(
+            pk__in=list(picked.values_list("pk", flat=True)), state=State.UNCONFIRMED
+        ).update(state=State.PENDING, attempted_at=None)
+        for article_pk in articles:
+            posting.schedule(article_pk)
+        if count:
+            messages.success(request, f"ستُرسل من جديد: {count}.")
         else:
             messages.warning(request, "لا يُعاد إرسال إلا ما حالته «لم يتأكد الإرسال».")
 

@@ -13,10 +13,13 @@ class TelegramPost(models.Model):
         SENT = "sent", "منشورة في القناة"
         DELETED = "deleted", "حُذفت من القناة"
 
+    # Kept when the article is deleted (its message is deleted by a job): the record of what
+    # was in the channel stays, and deleting an article needs no permission on these rows.
     article = models.ForeignKey(
         "articles.Article",
         verbose_name="المقال",
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="telegram_posts",
     )
     channel = models.CharField("القناة", max_length=100)

@@ -75,6 +75,8 @@ def sync(article_pk):
         try:
             if retracted:
                 retract(post)
+            elif post.state == State.PENDING and not article.post_to_telegram:
+                post.delete()  # unticked before it was sent (while waiting out a 429)
             elif post.state == State.PENDING and live:
                 send(post, article)
             elif post.state == State.SENDING:
@@ -173,12 +175,10 @@ def retract(post):
 
 
 @job("حذف رسالة تيليغرام لمقال محذوف")
-def delete_message(channel, message_id):
-    try:
-        telegram.call("deleteMessage", {"chat_id": channel, "message_id": message_id})
-    except telegram.Refused as error:
-        if "not found" not in error.description:
-            raise
+def delete_posted(post_pk):
+    post = TelegramPost.objects.filter(pk=post_pk).first()
+    if post is not None and post.state == State.SENT:
+        retract(post)
 
 
 # Receivers (connected in apps.py) -----------------------------------------------------
@@ -210,8 +210,9 @@ def article_saved(sender, instance, raw=False, **kwargs):
 
 
 def article_deleted(sender, instance, **kwargs):
-    """pre_delete of Article: its rows go with it, their messages are deleted by a job."""
-    for channel, message_id in TelegramPost.objects.filter(
-        article=instance, state=State.SENT
-    ).values_list("channel", "message_id"):
-        enqueue(delete_message, channel, message_id)
+    """pre_delete of Article: what was never sent is forgotten; a message in the channel is
+    deleted by a job, and its row kept (the article's link is set to null)."""
+    posts = TelegramPost.objects.filter(article=instance)
+    posts.filter(state=State.PENDING).delete()
+    for pk in posts.filter(state=State.SENT).values_list("pk", flat=True):
+        enqueue(delete_posted, pk)

@@ -453,3 +453,31 @@ def test_the_posts_list_takes_a_fixed_number_of_queries(
         response = editor_client.get(url)
     table = parse_html(response.content).one("table", id="result_list")
     assert len(table.find_all("tr")) == 1 + 21
+
+
+def test_deleting_a_posted_article_deletes_its_message(bot, editor_client, draft, committed):
+    article = posted(editor_client, draft, committed)
+    with committed():
+        response = editor_client.post(
+            f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    delete = bot.calls()[-1]
+    assert delete.method == "deleteMessage" and delete.fields["message_id"] == 1001
+    post = TelegramPost.objects.get()
+    assert (post.article, post.state) == (None, State.DELETED)
+
+
+def test_a_post_waiting_out_a_rate_limit_is_dropped_when_the_box_is_unticked(
+    bot, editor_client, draft, committed, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    bot.answer_next("sendPhoto", error(429, "Too Many Requests: retry after 60", retry_after=60))
+    with committed():
+        save(editor_client, draft, "publish", post_to_telegram="on")
+    row = Job.objects.get(key=f"telegram:{draft.pk}")
+    run_job.call(row.pk)
+    with committed():
+        save(editor_client, draft, post_to_telegram="")
+    run_job.call(row.pk)
+    assert len(bot.calls()) == 1 and not TelegramPost.objects.exists()
