@@ -37,6 +37,10 @@ def want(article):
         return
     for channel in settings.TELEGRAM_CHANNELS:
         TelegramPost.objects.get_or_create(article=article, channel=channel)
+    # Withdrawn, its message deleted, and now published again: posted again.
+    TelegramPost.objects.filter(article=article, state=State.DELETED).update(
+        state=State.PENDING, message_id=None, caption="", attempted_at=None, sent_at=None
+    )
     schedule(article.pk)
 
 

@@ -305,6 +305,19 @@ def test_retracting_the_article_deletes_its_message(bot, editor_client, draft, c
     assert TelegramPost.objects.get().state == State.DELETED
 
 
+def test_an_article_published_again_after_its_retraction_is_posted_again(
+    bot, editor_client, draft, committed
+):
+    article = posted(editor_client, draft, committed)
+    with committed():
+        save(editor_client, article, "unpublish")
+    with committed():
+        save(editor_client, article, "publish")
+    assert [call.method for call in bot.calls()] == ["sendPhoto", "deleteMessage", "sendPhoto"]
+    post = TelegramPost.objects.get()
+    assert (post.state, post.message_id) == (State.SENT, 1002)
+
+
 def test_a_bulk_retraction_deletes_the_message_too(bot, editor_client, editor, draft, committed):
     article = posted(editor_client, draft, committed)
     with committed():
