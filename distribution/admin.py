@@ -15,9 +15,9 @@ class TelegramPostAdmin(admin.ModelAdmin):
     """What went to the channels, read-only but for one decision: sending again a post
     whose answer was lost, once an editor has looked in the channel."""
 
-    list_display = ["article", "channel", "state", "sent_at", "error"]
+    list_display = ["article", "entry", "channel", "state", "sent_at", "error"]
     list_filter = ["state", "channel"]
-    list_select_related = ["article"]
+    list_select_related = ["article", "entry"]
     search_fields = ["article__headline"]
     readonly_fields = [f.name for f in TelegramPost._meta.fields]
     actions = ["send_again"]

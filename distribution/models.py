@@ -22,6 +22,15 @@ class TelegramPost(models.Model):
         null=True,
         related_name="telegram_posts",
     )
+    # Or a key entry of a live story (its coverage's «نشر الأحداث المهمة على تيليغرام»).
+    entry = models.ForeignKey(
+        "live.LiveEntry",
+        verbose_name="تحديث مباشر",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="telegram_posts",
+    )
     channel = models.CharField("القناة", max_length=100)
     state = models.CharField("الحالة", max_length=20, choices=State, default=State.PENDING)
     message_id = models.BigIntegerField("رقم الرسالة", null=True, blank=True)
@@ -40,7 +49,8 @@ class TelegramPost(models.Model):
         ordering = ["-pk"]
         constraints = [
             models.UniqueConstraint(fields=["article", "channel"], name="telegram_post_once"),
+            models.UniqueConstraint(fields=["entry", "channel"], name="telegram_entry_once"),
         ]
 
     def __str__(self):
-        return f"{self.channel}: {self.article_id}"
+        return f"{self.channel}: {self.article_id or self.entry_id}"

@@ -15,15 +15,20 @@ failures (Telegram said no, or was never reached) put the row back to "pending" 
 retries with backoff; a 429 waits the retry_after it was given.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from jobs.queue import RetryLater, enqueue, job
+from live.models import LiveEntry
 
 from . import captions, telegram
 from .models import TelegramPost
@@ -69,24 +74,71 @@ def social_photo(article):
         return file.read()
 
 
+@dataclass
+class Source:
+    """What a post is of (an article, a live story's key entry), as sync needs it."""
+
+    gone: bool  # withdrawn or deleted: its messages leave the channels
+    live: bool  # readers see it now
+    wanted: bool  # still ticked
+    text: Callable = None  # text(limit) -> the caption or message
+    photo: Callable = None  # photo() -> JPEG bytes or None
+
+
+def article_source(pk):
+    article = Article.objects.select_related("lead_image").filter(pk=pk).first()
+    if article is None:
+        return Source(gone=True, live=False, wanted=False)
+    return Source(
+        gone=article.status != Article.Status.PUBLISHED,
+        live=Article.objects.published().filter(pk=pk).exists(),
+        wanted=article.post_to_telegram,
+        text=lambda limit: caption_for(article, limit),
+        photo=lambda: social_photo(article),
+    )
+
+
+def entry_source(pk):
+    entry = LiveEntry.objects.select_related("coverage__article").filter(pk=pk).first()
+    if entry is None:
+        return Source(gone=True, live=False, wanted=False)
+    article = entry.coverage.article
+    address = f"{link(article)}#{entry.anchor}"
+    return Source(
+        gone=entry.status != LiveEntry.Status.PUBLISHED,
+        live=LiveEntry.objects.public().filter(pk=pk).exists(),
+        wanted=entry.is_key and entry.coverage.post_key_entries_to_telegram,
+        text=lambda limit: captions.compose(
+            entry.title or article.headline, entry.body_text, address, limit
+        ),
+        photo=lambda: None,
+    )
+
+
 @job("النشر على تيليغرام")
 def sync(article_pk):
-    article = Article.objects.select_related("lead_image").filter(pk=article_pk).first()
-    live = article is not None and Article.objects.published().filter(pk=article_pk).exists()
-    retracted = article is None or article.status != Article.Status.PUBLISHED
+    sync_posts(TelegramPost.objects.filter(article_id=article_pk), article_source(article_pk))
+
+
+@job("نشر تحديث مباشر على تيليغرام")
+def sync_entry(entry_pk):
+    sync_posts(TelegramPost.objects.filter(entry_id=entry_pk), entry_source(entry_pk))
+
+
+def sync_posts(posts, source):
     failures = []
-    for post in TelegramPost.objects.filter(article_id=article_pk).exclude(state=State.DELETED):
+    for post in posts.exclude(state=State.DELETED):
         try:
-            if retracted:
+            if source.gone:
                 retract(post)
-            elif post.state == State.PENDING and not article.post_to_telegram:
+            elif post.state == State.PENDING and not source.wanted:
                 post.delete()  # unticked before it was sent (while waiting out a 429)
-            elif post.state == State.PENDING and live:
-                send(post, article)
+            elif post.state == State.PENDING and source.live:
+                send(post, source)
             elif post.state == State.SENDING:
                 reconcile(post)
             elif post.state == State.SENT:
-                edit(post, article)
+                edit(post, source)
         except telegram.Error as error:
             post.error, post.error_at = error.description, timezone.now()
             post.save(update_fields=["error", "error_at"])
@@ -98,14 +150,14 @@ def sync(article_pk):
         raise failures[0]
 
 
-def send(post, article):
+def send(post, source):
     claimed = TelegramPost.objects.filter(pk=post.pk, state=State.PENDING).update(
         state=State.SENDING, attempted_at=timezone.now()
     )
     if not claimed:
         return  # another run has it
-    photo = social_photo(article)
-    text = caption_for(article, captions.CAPTION_LIMIT if photo else captions.TEXT_LIMIT)
+    photo = source.photo()
+    text = source.text(captions.CAPTION_LIMIT if photo else captions.TEXT_LIMIT)
     try:
         if photo:
             message = telegram.call(
@@ -143,8 +195,8 @@ def reconcile(post):
     )
 
 
-def edit(post, article):
-    text = caption_for(article, captions.CAPTION_LIMIT if post.as_photo else captions.TEXT_LIMIT)
+def edit(post, source):
+    text = source.text(captions.CAPTION_LIMIT if post.as_photo else captions.TEXT_LIMIT)
     if text == post.caption:
         return
     if post.as_photo:
@@ -220,3 +272,45 @@ def article_deleted(sender, instance, **kwargs):
     posts.filter(state=State.PENDING).delete()
     for pk in posts.filter(state=State.SENT).values_list("pk", flat=True):
         enqueue(delete_posted, pk)
+
+
+# Live stories' key entries ---------------------------------------------------------------
+
+
+def want_entry(entry):
+    if not telegram.configured():
+        return
+    for channel in settings.TELEGRAM_CHANNELS:
+        TelegramPost.objects.get_or_create(entry=entry, channel=channel)
+    enqueue(sync_entry, entry.pk, key=f"telegram-entry:{entry.pk}")
+
+
+def entry_saved(sender, instance, raw=False, **kwargs):
+    """post_save of LiveEntry: a key entry readers see now is posted (if its coverage says
+    so); a posted one's message follows its text and status."""
+    if raw:
+        return
+    wanted = instance.is_key and instance.coverage.post_key_entries_to_telegram
+    if wanted and LiveEntry.objects.public().filter(pk=instance.pk).exists():
+        want_entry(instance)
+    elif instance.telegram_posts.exclude(state=State.DELETED).exists():
+        enqueue(sync_entry, instance.pk, key=f"telegram-entry:{instance.pk}")
+
+
+def scheduled_entries_due():
+    """The clock's check (every EVENTS_TICK_SECONDS): key entries scheduled for a time that
+    has come (published_at after they were written), in the last EVENTS_CATCH_UP_HOURS, not
+    posted yet. Entries published at once are posted from their save."""
+    if not telegram.configured():
+        return
+    since = timezone.now() - timedelta(hours=settings.EVENTS_CATCH_UP_HOURS)
+    due = LiveEntry.objects.public().filter(
+        is_key=True,
+        coverage__post_key_entries_to_telegram=True,
+        published_at__gt=F("created_at"),
+        published_at__gte=since,
+        telegram_posts__isnull=True,
+    )
+    for entry in due.order_by("pk")[:100]:
+        with transaction.atomic():
+            want_entry(entry)

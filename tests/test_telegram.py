@@ -23,6 +23,7 @@ from events import sweep
 from events.models import ArticleEvent, Watermark
 from jobs.models import Job
 from jobs.queue import run_job
+from live.models import LiveCoverage, LiveEntry
 
 from .adminform import change_url, form_data
 from .dom import parse_html
@@ -494,3 +495,81 @@ def test_a_post_waiting_out_a_rate_limit_is_dropped_when_the_box_is_unticked(
         save(editor_client, draft, post_to_telegram="")
     run_job.call(row.pk)
     assert len(bot.calls()) == 1 and not TelegramPost.objects.exists()
+
+
+# Live stories' key entries -------------------------------------------------------------
+
+
+@pytest.fixture
+def coverage(make_article):
+    article = make_article(headline="تغطية مباشرة: الانتخابات المحلية")
+    return LiveCoverage.objects.create(article=article, post_key_entries_to_telegram=True)
+
+
+def test_a_key_entry_is_posted_as_text_with_its_link_and_an_ordinary_one_is_not(
+    bot, coverage, committed
+):
+    with committed():
+        LiveEntry.objects.create(coverage=coverage, body="<p>تحديث عادي</p>")
+        key = LiveEntry.objects.create(
+            coverage=coverage,
+            title="إغلاق الصناديق",
+            body="<p>أُغلقت الصناديق في المدينة.</p>",
+            is_key=True,
+        )
+    [sent] = bot.calls()
+    assert sent.method == "sendMessage"
+    assert sent.fields["text"] == (
+        "\u200fإغلاق الصناديق\n\n\u200fأُغلقت الصناديق في المدينة.\n\n"
+        f"http://testserver-site/articles/{coverage.article.pk}/#entry-{key.pk}"
+    )
+
+
+def test_key_entries_of_a_coverage_without_the_option_stay_off_the_channel(
+    bot, coverage, committed
+):
+    LiveCoverage.objects.filter(pk=coverage.pk).update(post_key_entries_to_telegram=False)
+    coverage.refresh_from_db()
+    with committed():
+        LiveEntry.objects.create(coverage=coverage, body="<p>مهم</p>", is_key=True)
+    assert bot.calls() == []
+
+
+def test_a_scheduled_key_entry_is_posted_once_when_its_time_comes(
+    bot, coverage, committed, db_clock
+):
+    now = timezone.now()
+    with committed():
+        key = LiveEntry.objects.create(
+            coverage=coverage,
+            body="<p>مؤتمر صحفي</p>",
+            is_key=True,
+            published_at=now + timedelta(minutes=5),
+        )
+    db_clock(now)
+    with committed():
+        posting.scheduled_entries_due()
+    assert bot.calls() == []
+    db_clock(now + timedelta(minutes=6))
+    for _ in range(3):  # ticks of two workers' clocks
+        with committed():
+            posting.scheduled_entries_due()
+    [sent] = bot.calls()
+    assert sent.fields["text"].endswith(f"#entry-{key.pk}")
+
+
+def test_an_edited_key_entry_edits_its_message_and_a_withdrawn_one_deletes_it(
+    bot, coverage, committed
+):
+    with committed():
+        key = LiveEntry.objects.create(coverage=coverage, body="<p>أول</p>", is_key=True)
+    with committed():
+        key.body = "<p>أول، مصحَّح</p>"
+        key.save()
+    edit = bot.calls()[-1]
+    assert edit.method == "editMessageText" and "أول، مصحَّح" in edit.fields["text"]
+    with committed():
+        key.status = LiveEntry.Status.DRAFT
+        key.save()
+    assert bot.calls()[-1].method == "deleteMessage"
+    assert TelegramPost.objects.get(entry=key).state == State.DELETED
