@@ -1,10 +1,13 @@
-"""When an article reaches the Telegram channels, and how it gets there once.
+"""When an article (or a live story's key entry) reaches the Telegram channels, and how it
+gets there once.
 
 - `want(article)`: the article should be in the channels (it went live with «نشر على
-  تيليغرام» ticked): a TelegramPost row per channel, then the `sync` job.
+  تيليغرام» ticked): a TelegramPost row per channel, then the `sync` job. `want_entry`
+  is the same for a key entry.
 - `sync(article_pk)`: the job. It brings each of the article's posts in line with the
   article: sends what is pending (the article live), edits the caption when the headline or
-  summary changed, deletes the message when the article was retracted.
+  summary changed, deletes the message when the article was retracted. `sync_entry` is the
+  same for an entry; both read their owner through a `Source`.
 
 Exactly once: the row is claimed (state "sending", attempted_at) in its own committed write
 before the request leaves, and the message id is stored when Telegram answers. A run that
@@ -38,15 +41,19 @@ State = TelegramPost.State
 
 def want(article):
     """Post `article` to every configured channel it is not in yet."""
-    if not telegram.configured():
-        return
+    if telegram.configured():
+        rows_for(article=article)
+        schedule(article.pk)
+
+
+def rows_for(**owner):
+    """A pending row per channel for `owner` (article= or entry=), unless it has one. One
+    withdrawn (its message deleted) and now public again is posted again."""
     for channel in settings.TELEGRAM_CHANNELS:
-        TelegramPost.objects.get_or_create(article=article, channel=channel)
-    # Withdrawn, its message deleted, and now published again: posted again.
-    TelegramPost.objects.filter(article=article, state=State.DELETED).update(
+        TelegramPost.objects.get_or_create(channel=channel, **owner)
+    TelegramPost.objects.filter(state=State.DELETED, **owner).update(
         state=State.PENDING, message_id=None, caption="", attempted_at=None, sent_at=None
     )
-    schedule(article.pk)
 
 
 def schedule(article_pk):
@@ -278,11 +285,9 @@ def article_deleted(sender, instance, **kwargs):
 
 
 def want_entry(entry):
-    if not telegram.configured():
-        return
-    for channel in settings.TELEGRAM_CHANNELS:
-        TelegramPost.objects.get_or_create(entry=entry, channel=channel)
-    enqueue(sync_entry, entry.pk, key=f"telegram-entry:{entry.pk}")
+    if telegram.configured():
+        rows_for(entry=entry)
+        enqueue(sync_entry, entry.pk, key=f"telegram-entry:{entry.pk}")
 
 
 def entry_saved(sender, instance, raw=False, **kwargs):

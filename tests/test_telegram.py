@@ -573,3 +573,13 @@ def test_an_edited_key_entry_edits_its_message_and_a_withdrawn_one_deletes_it(
         key.save()
     assert bot.calls()[-1].method == "deleteMessage"
     assert TelegramPost.objects.get(entry=key).state == State.DELETED
+
+
+def test_a_key_entry_withdrawn_then_published_again_is_posted_again(bot, coverage, committed):
+    with committed():
+        key = LiveEntry.objects.create(coverage=coverage, body="<p>عاجل</p>", is_key=True)
+    for status in (LiveEntry.Status.DRAFT, LiveEntry.Status.PUBLISHED):
+        with committed():
+            key.status = status
+            key.save()
+    assert [call.method for call in bot.calls()] == ["sendMessage", "deleteMessage", "sendMessage"]
