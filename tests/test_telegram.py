@@ -583,3 +583,13 @@ def test_a_key_entry_withdrawn_then_published_again_is_posted_again(bot, coverag
             key.status = status
             key.save()
     assert [call.method for call in bot.calls()] == ["sendMessage", "deleteMessage", "sendMessage"]
+
+
+def test_a_journalists_forged_box_is_ignored_with_a_warning(bot, client, journalist, make_article):
+    article = make_article(status=Article.Status.DRAFT, published_at=None, created_by=journalist)
+    client.force_login(journalist)
+    data = form_data(client.get(change_url(article))) | {"post_to_telegram": "on"}
+    response = client.post(change_url(article), data, follow=True)
+    assert "لم تُطبَّق هذه الحقول لأنها للمحررين فقط: نشر على تيليغرام" in response.content.decode()
+    article.refresh_from_db()
+    assert article.post_to_telegram is False
