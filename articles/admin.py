@@ -190,6 +190,11 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
                     options["classes"] = ["collapse"]
         if obj is not None:
             fieldsets.insert(1, ("المعاينة", {"fields": ["preview_links"]}))
+        else:
+            # A new article takes its section's choice (save_model); the box is on the
+            # change form, where it is published from.
+            for _, options in fieldsets:
+                options["fields"] = [f for f in options["fields"] if f != "post_to_telegram"]
         return fieldsets
 
     def get_inlines(self, request, obj):
@@ -235,6 +240,7 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
         user = request.user
         if not change:
             obj.created_by = user
+            obj.post_to_telegram = bool(obj.section_id and obj.section.post_to_telegram)
         if form.action:
             workflow.apply(
                 obj,

@@ -314,6 +314,12 @@ class Article(models.Model):
     is_breaking = models.BooleanField(
         "خبر عاجل", default=False, help_text="يظهر في شريط العاجل أعلى كل الصفحات."
     )
+    post_to_telegram = models.BooleanField(
+        "نشر على تيليغرام",
+        default=False,
+        help_text="يُرسل العنوان والملخص والرابط مع الصورة إلى قناة تيليغرام لحظة ظهور المقال "
+        "للقراء، مرة واحدة. تعديل العنوان أو الملخص بعدها يعدّل الرسالة، وسحب المقال يحذفها.",
+    )
     breaking_until = models.DateTimeField(
         "عاجل حتى",
         validators=[validate_date_range],

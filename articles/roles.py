@@ -44,6 +44,8 @@ ROLE_PERMISSIONS = {
         "redirects.change_redirect",
         "redirects.delete_redirect",
         "redirects.view_redirect",
+        "distribution.view_telegrampost",
+        "distribution.change_telegrampost",
     ],
 }
 

@@ -54,6 +54,15 @@ class PermanentError(Exception):
     """Raised by a job that no retry can fix (a broken file): it stops at once."""
 
 
+class RetryLater(Exception):
+    """Raised by a job that was told when to come back (an API's rate limit, 429 with
+    retry_after): the next attempt waits at least `seconds`, not just the usual backoff."""
+
+    def __init__(self, seconds, message=""):
+        self.seconds = seconds
+        super().__init__(message or f"retry after {seconds}s")
+
+
 def job(label, max_attempts=None):
     """Register a module-level function as a job; `label` is what editors read (Arabic)."""
 
@@ -126,6 +135,8 @@ def failed(row, error):
         row.save(update_fields=["status", "error", "run_after", "updated_at"])
         return
     delay = min(settings.JOBS_RETRY_SECONDS * 2 ** (row.attempts - 1), MAX_BACKOFF_SECONDS)
+    if isinstance(error, RetryLater):
+        delay = max(delay, error.seconds)
     row.status, row.run_after = Job.Status.RETRYING, timezone.now() + timedelta(seconds=delay)
     logger.warning("Job %s (%s) failed, again in %.0fs: %s", row.pk, row.label, delay, error)
     row.save(update_fields=["status", "error", "run_after", "updated_at"])

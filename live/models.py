@@ -47,6 +47,11 @@ class LiveCoverage(models.Model):
         validators=[validate_date_range],
         help_text="يُملأ وحده عند إنهاء التغطية إن تُرك فارغاً.",
     )
+    post_key_entries_to_telegram = models.BooleanField(
+        "نشر الأحداث المهمة على تيليغرام",
+        default=False,
+        help_text="كل تحديث يُعلَّم «مهم» يُرسل نصّه ورابطه إلى قناة تيليغرام لحظة ظهوره للقراء.",
+    )
 
     class Meta:
         verbose_name = "تغطية مباشرة"

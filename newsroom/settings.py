@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "images",
     # Before articles: its roles (articles/roles.py) give editors the redirects' permissions.
     "redirects",
+    "distribution",  # posts articles to Telegram channels when they go live (same reason)
     "articles",
     *TASK_APPS,  # the task queue (jobs/; README "Background work")
     "jobs",
@@ -271,6 +272,25 @@ EVENTS_CATCH_UP_HOURS = float(os.environ.get("NEWSROOM_EVENTS_CATCH_UP_HOURS", "
 # Uploads larger than this (JPEG) are checked from their header in the request, stored with a
 # quick preview, and re-encoded in full by a job (images/models.py).
 IMAGE_BACKGROUND_PIXELS = int(os.environ.get("IMAGE_BACKGROUND_PIXELS", 4_000_000))
+
+# --- Distribution (distribution/, README "Telegram channel") ----------------------------------
+
+# The bot's token: from the environment only, never stored, logged or shown ("TOKEN" in the
+# name also hides it on Django's debug error page).
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+# The channels to post to, comma-separated: @name or the numeric id (-100...). Empty: off.
+TELEGRAM_CHANNELS = [
+    channel.strip()
+    for channel in os.environ.get("TELEGRAM_CHANNELS", "").split(",")
+    if channel.strip()
+]
+# The Bot API's address (a test server stands in for it in tests).
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+# How long one call waits for Telegram's answer; past it, the post is "unconfirmed".
+TELEGRAM_TIMEOUT_SECONDS = float(os.environ.get("TELEGRAM_TIMEOUT_SECONDS", "20"))
+# A rate limit (429) asking to wait at most this long is waited inside the job; a longer
+# one sends the job back to the queue for that long.
+TELEGRAM_WAIT_INLINE_SECONDS = float(os.environ.get("TELEGRAM_WAIT_INLINE_SECONDS", "5"))
 
 # --- Cache and the page cache ---------------------------------------------------------------------
 

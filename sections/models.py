@@ -26,6 +26,12 @@ class Section(models.Model):
         default=True,
         help_text="أزل العلامة لإخفاء القسم من القائمة العلوية.",
     )
+    post_to_telegram = models.BooleanField(
+        "نشر مقالاته على تيليغرام افتراضياً",
+        default=False,
+        help_text="المقالات الجديدة في هذا القسم تبدأ وعلامة «نشر على تيليغرام» مختارة؛ "
+        "يستطيع المحرر إزالتها لكل مقال قبل نشره.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
