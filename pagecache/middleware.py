@@ -37,7 +37,17 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 STAFF_COOKIE = "newsroom_staff"
 STAFF_SALT = "pagecache.staff"
 # Headers that describe the stored page; everything else is recomputed per response.
-STORED_HEADERS = ("Content-Type", "X-Frame-Options", "X-Robots-Tag", "Link")
+STORED_HEADERS = (
+    "Content-Type",
+    "X-Frame-Options",
+    "X-Robots-Tag",
+    "Link",
+    # The edge's: what the page shows and how long an edge may keep it (surrogate.py).
+    "Surrogate-Key",
+    "Cache-Tag",
+    "Surrogate-Control",
+    "Cache-Control",
+)
 # How long a request that lost the render race waits for the winner's page.
 LOCK_SECONDS = 10
 WAIT_SECONDS = 3.0

@@ -1,0 +1,80 @@
+"""Purging by key after commit, batched per request.
+
+`purge_after_commit(keys)` waits for the transaction to commit (a rolled-back change purges
+nothing, and a reader can never re-fill the edge from the uncommitted state). Within a
+request (`PurgeBatchMiddleware`) the keys of every commit are gathered and sent once, after
+the response is built; elsewhere (a job, a command) they are sent at commit. A purge the edge
+did not confirm is logged and handed to a background job that retries it with the queue's
+back-off (jobs/queue.py); the editor's request never fails for it.
+"""
+
+import contextvars
+import logging
+from functools import partial
+
+from django.db import transaction
+
+from jobs.queue import enqueue, job
+
+from .purgers import PurgeFailed, purger
+
+logger = logging.getLogger("edge")
+
+batch = contextvars.ContextVar("edge_purge_batch", default=None)
+
+
+def purge_after_commit(keys, using=None):
+    keys = frozenset(key for key in keys if key)
+    if keys:
+        transaction.on_commit(partial(committed, keys), using=using)
+
+
+def committed(keys):
+    pending = batch.get()
+    if pending is not None:
+        pending.update(keys)
+    else:
+        send(keys)
+
+
+def send(keys):
+    """Purge now; on failure log it and leave it to the retrying job. Never raises."""
+    keys = sorted(keys)
+    chosen = purger()
+    if chosen.name == "none" or not keys:
+        return
+    try:
+        chosen.purge(keys)
+        logger.info("edge purged %d keys: %s", len(keys), " ".join(keys[:20]))
+    except Exception as error:
+        logger.warning("edge purge failed, retrying in the background: %s", error)
+        try:
+            enqueue(purge_keys, keys)
+        except Exception:
+            logger.exception("edge purge could not be queued: %s", " ".join(keys))
+
+
+@job("مسح صفحات من ذاكرة الحافة")
+def purge_keys(keys):
+    """The retry: raises while the edge refuses, so the queue tries again later."""
+    try:
+        purger().purge(keys)
+    except PurgeFailed as error:
+        raise RuntimeError(str(error)) from error
+
+
+class PurgeBatchMiddleware:
+    """One purge per request, whatever number of saves and commits it made."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = batch.set(set())
+        try:
+            return self.get_response(request)
+        finally:
+            keys = batch.get()
+            batch.reset(token)
+            if keys:
+                send(keys)
