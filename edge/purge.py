@@ -3,15 +3,19 @@
 `purge_after_commit(keys)` waits for the transaction to commit (a rolled-back change purges
 nothing, and a reader can never re-fill the edge from the uncommitted state). Within a
 request (`PurgeBatchMiddleware`) the keys of every commit are gathered and sent once, after
-the response is built; elsewhere (a job, a command) they are sent at commit. A purge the edge
-did not confirm is logged and handed to a background job that retries it with the queue's
-back-off (jobs/queue.py); the editor's request never fails for it.
+the response is built; elsewhere (a job, a command) they are sent at commit. Every purge is
+sent again a few seconds later by a job: a page rendered from the old state while the change
+committed may reach the edge after the first. A purge the edge did not confirm is logged and
+handed to a background job that retries it with the queue's back-off (jobs/queue.py); the
+editor's request never fails for it.
 """
 
 import contextvars
 import logging
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 
 from jobs.queue import enqueue, job
@@ -38,7 +42,8 @@ def committed(keys):
 
 
 def send(keys):
-    """Purge now; on failure log it and leave it to the retrying job. Never raises."""
+    """Purge now, and once more EDGE_REPURGE_SECONDS later; on failure log it and leave it
+    to the retrying job. Never raises."""
     keys = sorted(keys)
     chosen = purger()
     if chosen.name == "none" or not keys:
@@ -48,10 +53,18 @@ def send(keys):
         logger.info("edge purged %d keys: %s", len(keys), " ".join(keys[:20]))
     except Exception as error:
         logger.warning("edge purge failed, retrying in the background: %s", error)
-        try:
-            enqueue(purge_keys, keys)
-        except Exception:
-            logger.exception("edge purge could not be queued: %s", " ".join(keys))
+        queue(keys)
+    # A reader's render that began before the commit may reach the edge after this purge
+    # and be kept for hours: the second purge drops it.
+    if settings.EDGE_REPURGE_SECONDS:
+        queue(keys, delay=timedelta(seconds=settings.EDGE_REPURGE_SECONDS))
+
+
+def queue(keys, delay=None):
+    try:
+        enqueue(purge_keys, keys, delay=delay)
+    except Exception:
+        logger.exception("edge purge could not be queued: %s", " ".join(keys))
 
 
 @job("مسح صفحات من ذاكرة الحافة")

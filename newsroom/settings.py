@@ -312,6 +312,9 @@ EDGE_CLOUDFLARE_API = os.environ.get("EDGE_CLOUDFLARE_API", "https://api.cloudfl
 EDGE_FASTLY_SERVICE = os.environ.get("EDGE_FASTLY_SERVICE", "")
 EDGE_FASTLY_KEY = os.environ.get("EDGE_FASTLY_KEY", "")
 EDGE_FASTLY_API = os.environ.get("EDGE_FASTLY_API", "https://api.fastly.com")
+# Every purge is sent again this many seconds later (a job), for pages rendered from the old
+# state while the change committed; 0: never.
+EDGE_REPURGE_SECONDS = int(os.environ.get("EDGE_REPURGE_SECONDS", "5"))
 # Seconds a purge request may take before it is left to a background retry.
 EDGE_PURGE_TIMEOUT = float(os.environ.get("EDGE_PURGE_TIMEOUT", "2"))
 

@@ -227,6 +227,13 @@ def varnish_keys(server):
     return [set(r["headers"]["xkey-purge"].split()) for r in server.requests]
 
 
+@pytest.fixture(autouse=True)
+def _no_second_purge(settings):
+    """Jobs run at once in tests, so the delayed second purge would follow the first at once;
+    test_every_purge_is_sent_again_later proves it."""
+    settings.EDGE_REPURGE_SECONDS = 0
+
+
 @pytest.fixture
 def varnish(settings, fake_edge):
     settings.EDGE_PURGER = "varnish"
@@ -259,6 +266,27 @@ def test_publishing_purges_exactly_its_keys_once_after_commit(
         }
     ]
     assert f"s{world.other.pk}" not in request["headers"]["xkey-purge"]
+
+
+def test_every_purge_is_sent_again_later(
+    world, varnish, settings, django_capture_on_commit_callbacks
+):
+    """For a page rendered from the old state while the change committed: a job queued to
+    run EDGE_REPURGE_SECONDS later purges the same keys again."""
+    settings.EDGE_REPURGE_SECONDS = 5
+    with django_capture_on_commit_callbacks() as callbacks:
+        world.other.save()
+    with django_capture_on_commit_callbacks() as later:
+        for callback in callbacks:  # the commit: the purge, and the job queued for later
+            callback()
+    assert varnish_keys(varnish) == [{"nav", f"s{world.other.pk}"}]
+    job = Job.objects.get(function="edge.purge.purge_keys")
+    assert job.args == [["nav", f"s{world.other.pk}"]]
+    assert 4 < (job.run_after - job.created_at).total_seconds() <= 5
+    for submit in later:  # the queue runs it (at once in tests, deferred in production)
+        submit()
+    assert varnish_keys(varnish) == [{"nav", f"s{world.other.pk}"}] * 2
+    assert not Job.objects.filter(pk=job.pk).exists()
 
 
 def test_a_request_sends_one_purge_for_all_its_saves(
