@@ -3,6 +3,7 @@ the pages it touches (keys.py), purged after commit (purge.py)."""
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -24,8 +25,13 @@ BEFORE = "edge_keys_before"
 
 
 def invisible(kwargs):
+    """A save no reader sees, or no edge to tell (EDGE_PURGER=none: no query, no key)."""
     fields = kwargs.get("update_fields")
-    return kwargs.get("raw") or (fields is not None and set(fields) <= INVISIBLE_FIELDS)
+    return (
+        settings.EDGE_PURGER == "none"
+        or kwargs.get("raw")
+        or (fields is not None and set(fields) <= INVISIBLE_FIELDS)
+    )
 
 
 def article_before(sender, instance, **kwargs):
@@ -57,7 +63,7 @@ def article_deleted(sender, instance, **kwargs):
 
 
 def article_tag_changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):
+    if invisible(kwargs):
         return
     article, tag = instance.content_object_id, instance.tag_id
     transaction.on_commit(
@@ -66,6 +72,8 @@ def article_tag_changed(sender, instance, **kwargs):
 
 
 def authors_changed(sender, instance, action, pk_set, **kwargs):
+    if settings.EDGE_PURGER == "none":
+        return
     if action not in ("post_add", "post_remove") or not isinstance(instance, Article):
         return
     keys = {f"a{instance.pk}", *(f"u{pk}" for pk in pk_set or ())}
@@ -78,26 +86,26 @@ def if_public(pk, keys):
 
 
 def correction_changed(sender, instance, **kwargs):
-    if not kwargs.get("raw"):
+    if not invisible(kwargs):
         purge_after_commit({f"a{instance.article_id}"}, using=kwargs["using"])
 
 
 def section_changed(sender, instance, **kwargs):
     """A section's name or order shows in every page's navigation."""
-    if not kwargs.get("raw"):
+    if not invisible(kwargs):
         purge_after_commit({"nav", f"s{instance.pk}"}, using=kwargs["using"])
 
 
 def tag_changed(sender, instance, **kwargs):
     """A tag's name shows on its page and on the pages of its articles."""
-    if not kwargs.get("raw"):
+    if not invisible(kwargs):
         keys = {f"t{instance.pk}", *articles_with_tag(instance.pk)}
         purge_after_commit(keys, using=kwargs["using"])
 
 
 def image_changed(sender, instance, **kwargs):
     """An image (its file, renditions, text) shows on cards (i) and article pages (a)."""
-    if not kwargs.get("raw"):
+    if not invisible(kwargs):
         keys = {f"i{instance.pk}", *articles_with_image(instance.pk)}
         purge_after_commit(keys, using=kwargs["using"])
 
@@ -109,14 +117,14 @@ def user_changed(sender, instance, **kwargs):
 
 
 def coverage_changed(sender, instance, **kwargs):
-    if not kwargs.get("raw"):
+    if not invisible(kwargs):
         keys = {f"l{instance.article_id}", f"a{instance.article_id}"}
         purge_after_commit(keys, using=kwargs["using"])
 
 
 def entry_changed(sender, instance, **kwargs):
     """A live entry shows on its live page, updates, feed and on every live card (l)."""
-    if kwargs.get("raw"):
+    if invisible(kwargs):
         return
     article = LiveCoverage.objects.filter(pk=instance.coverage_id).values_list(
         "article_id", flat=True
@@ -127,11 +135,13 @@ def entry_changed(sender, instance, **kwargs):
 
 def went_live_or_expired(sender, article, **kwargs):
     """A scheduled publication or an expiry, which no save announces (events/)."""
-    purge_after_commit(article_keys(article.pk, only_public=False))
+    if settings.EDGE_PURGER != "none":
+        purge_after_commit(article_keys(article.pk, only_public=False))
 
 
 def breaking_ended(sender, article, **kwargs):
-    purge_after_commit({"breaking", f"a{article.pk}"})
+    if settings.EDGE_PURGER != "none":
+        purge_after_commit({"breaking", f"a{article.pk}"})
 
 
 def connect():
