@@ -175,3 +175,23 @@ def test_with_the_origin_down_the_edge_serves_the_stale_page(
     assert "خبر يبقى على الحافة" in body
     # Never fetched while down: a page the edge never had is an error, not a blank 200.
     assert edge.get(reverse("section", args=[article.section.slug]))[0] == 503
+
+
+def test_a_page_revalidated_at_the_edge_keeps_its_keys(
+    edge, transactional_db, make_article, settings
+):
+    """Past its s-maxage Varnish revalidates with If-None-Match; Django's 304 carries no
+    Surrogate-Key, and the refreshed object must still be purgeable by its keys."""
+    settings.EDGE_MAX_AGE = 1
+    article = make_article(headline="عنوان أول")
+    path = article.get_absolute_url()
+    assert edge.get(path)[:2] == (200, "MISS")
+    time.sleep(1.5)
+    assert edge.get(path)[:2] == (200, "HIT")  # stale, revalidated in the background
+    time.sleep(0.5)
+    settings.EDGE_MAX_AGE = 3600
+    article.headline = "عنوان معدّل"
+    article.save()  # commits, then purges a<id>
+    status, cache, body = edge.get(path)
+    assert (status, cache) == (200, "MISS")
+    assert "عنوان معدّل" in body
