@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from jobs.queue import enqueue, job
+from pagecache.generation import bump_keys
 
 from .purgers import PurgeFailed, purger
 
@@ -45,6 +46,8 @@ def send(keys):
     """Purge now, and once more EDGE_REPURGE_SECONDS later; on failure log it and leave it
     to the retrying job. Never raises."""
     keys = sorted(keys)
+    if by_key_in_app():
+        bump_keys(keys)  # the page cache's own copies: guarded, never raises
     chosen = purger()
     if chosen.name == "none" or not keys:
         return
@@ -58,6 +61,15 @@ def send(keys):
     # and be kept for hours: the second purge drops it.
     if settings.EDGE_REPURGE_SECONDS:
         queue(keys, delay=timedelta(seconds=settings.EDGE_REPURGE_SECONDS))
+
+
+def by_key_in_app():
+    return settings.PAGE_CACHE_ENABLED and settings.PAGE_CACHE_BY_KEY
+
+
+def active():
+    """Whether any cache is told about changes by key (else no key is computed)."""
+    return settings.EDGE_PURGER != "none" or by_key_in_app()
 
 
 def queue(keys, delay=None):

@@ -3,7 +3,6 @@ the pages it touches (keys.py), purged after commit (purge.py)."""
 
 from functools import partial
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -16,7 +15,7 @@ from sections.models import Section
 from tags.models import Tag
 
 from .keys import article_keys, articles_with_image, articles_with_tag, is_public
-from .purge import committed, purge_after_commit
+from .purge import active, committed, purge_after_commit
 
 # Saves that change nothing a reader sees.
 INVISIBLE_FIELDS = {"preview_secret", "last_login"}
@@ -28,7 +27,7 @@ def invisible(kwargs):
     """A save no reader sees, or no edge to tell (EDGE_PURGER=none: no query, no key)."""
     fields = kwargs.get("update_fields")
     return (
-        settings.EDGE_PURGER == "none"
+        not active()
         or kwargs.get("raw")
         or (fields is not None and set(fields) <= INVISIBLE_FIELDS)
     )
@@ -72,7 +71,7 @@ def article_tag_changed(sender, instance, **kwargs):
 
 
 def authors_changed(sender, instance, action, pk_set, **kwargs):
-    if settings.EDGE_PURGER == "none":
+    if not active():
         return
     if action not in ("post_add", "post_remove") or not isinstance(instance, Article):
         return
@@ -135,12 +134,12 @@ def entry_changed(sender, instance, **kwargs):
 
 def went_live_or_expired(sender, article, **kwargs):
     """A scheduled publication or an expiry, which no save announces (events/)."""
-    if settings.EDGE_PURGER != "none":
+    if active():
         purge_after_commit(article_keys(article.pk, only_public=False))
 
 
 def breaking_ended(sender, article, **kwargs):
-    if settings.EDGE_PURGER != "none":
+    if active():
         purge_after_commit({"breaking", f"a{article.pk}"})
 
 

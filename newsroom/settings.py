@@ -291,6 +291,9 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(os.environ.get("REDIS_U
 # Upper bound for a cached page; the time to the next scheduled publication or expiry
 # lowers it. Bounds the damage if an invalidation is lost while Redis is unreachable.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+# Pages by surrogate key: a change makes stale only the pages showing what it touched (the
+# keys the edge app purges), not every page; needs the shared cache like the page cache.
+PAGE_CACHE_BY_KEY = env_bool("PAGE_CACHE_BY_KEY", default=False)
 # What a CDN in front may keep (s-maxage); browsers always revalidate (max-age=0 + ETag).
 PAGE_CACHE_CDN_MAX_AGE = int(os.environ.get("PAGE_CACHE_CDN_MAX_AGE", "30"))
 

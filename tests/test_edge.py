@@ -6,13 +6,15 @@ the purger chosen in settings, against fake Varnish, Cloudflare and Fastly serve
 import json
 import logging
 import threading
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import redis
 from django.core import signing
 from django.http import HttpResponse
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from articles import workflow
 from articles.models import Article, Correction
@@ -452,3 +454,84 @@ def test_an_unreachable_edge_never_fails_the_editors_save(world, settings, edito
         article = workflow.perform(world.article.pk, editor, "unpublish")
     assert article.status == Status.UNPUBLISHED
     assert Job.objects.filter(function="edge.purge.purge_keys").exists()
+
+
+# The in-app page cache by key (PAGE_CACHE_BY_KEY) -----------------------------------------
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_by_key(request, settings):
+    """Pages by key in local memory, and in Redis as in production (db 9, a prefix of its own,
+    removed afterwards)."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_CACHE_BY_KEY = True
+    settings.EDGE_PURGER = "none"
+    prefix = f"by-key-{uuid.uuid4().hex}"
+    location = "redis://127.0.0.1:6379/9"
+    backend = {
+        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix},
+        "redis": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+        },
+    }[request.param]
+    settings.CACHES = {"default": backend}
+    yield
+    if request.param == "redis":
+        raw = redis.Redis.from_url(location)
+        for key in raw.scan_iter(f"{prefix}:*"):
+            raw.delete(key)
+
+
+def test_a_publication_makes_stale_only_the_pages_showing_its_keys(
+    client, world, cache_by_key, committed, editor, django_assert_num_queries, make_article
+):
+    other_article = make_article(section=world.other, headline="خبر رياضي آخر")
+    pages = {
+        "home": reverse("home"),
+        "politics": reverse("section", args=[world.section.slug]),
+        "sport": reverse("section", args=[world.other.slug]),
+        "sport article": other_article.get_absolute_url(),
+    }
+    for path in pages.values():
+        assert client.get(path).status_code == 200
+        with django_assert_num_queries(0):  # stored
+            assert client.get(path).status_code == 200
+    draft = Article.objects.create(headline="خبر جديد في السياسة", section=world.section)
+    with committed():
+        workflow.perform(draft.pk, editor, "publish")
+    for name in ("home", "politics"):
+        assert "خبر جديد في السياسة" in client.get(pages[name]).content.decode(), name
+    for name in ("sport", "sport article"):
+        with django_assert_num_queries(0):  # still the stored page
+            assert client.get(pages[name]).status_code == 200, name
+
+
+def test_a_page_rendered_across_a_bump_of_its_keys_is_served_but_not_stored(rf, db, cache_by_key):
+    from pagecache.generation import bump_keys
+    from pagecache.middleware import PageCacheMiddleware
+    from pagecache.surrogate import SurrogateKeyMiddleware, add
+
+    renders = []
+
+    def view(request):
+        request.resolver_match = resolve(request.path_info)
+        renders.append(1)
+        add("home")
+        if len(renders) == 1:
+            bump_keys(["home"])  # a change to what it shows commits while it renders
+        return HttpResponse("<p>" + "الصفحة " * 50 + "</p>")
+
+    stack = PageCacheMiddleware(SurrogateKeyMiddleware(view))
+    assert stack(rf.get("/")).status_code == 200
+    stack(rf.get("/"))
+    assert len(renders) == 2  # the first was not stored
+    stack(rf.get("/"))
+    assert len(renders) == 2  # the second was
+    bump_keys(["a1"])  # a key the page does not show
+    stack(rf.get("/"))
+    assert len(renders) == 2
+    bump_keys(["home"])
+    stack(rf.get("/"))
+    assert len(renders) == 3
