@@ -29,12 +29,15 @@ from .generation import (
     key_versions,
     page_cache,
     recent_pages,
+    request_generation,
     request_scope,
     safe,
     seconds_to_keep,
 )
 from .policy import policy
 
+# The "generation" of a lookup with PAGE_CACHE_BY_KEY: pages are not kept under one.
+BY_KEY = "by-key"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The cookie that tells a signed-in staff member's browser from a reader's without reading the
 # session: signed (a made-up one is a reader's), set at login, removed at logout.
@@ -141,10 +144,11 @@ class PageCacheMiddleware:
         generation is read on every request (a few bytes); a page this process holds under
         it is replayed from memory, any other is read from the cache."""
         digest = self.digest(request)
+        if settings.PAGE_CACHE_BY_KEY:
+            # A hit needs no generation; a miss reads it when it stores (request_generation).
+            return BY_KEY, *self.lookup_by_key(cache, digest)
         generation = current_generation(cache)
         request_scope.get()["generation"] = generation
-        if settings.PAGE_CACHE_BY_KEY:
-            return generation, *self.lookup_by_key(cache, digest)
         key = f"pagecache:{generation}:{digest}"
         entry = recent_pages.get(key)
         if entry is None:
@@ -216,6 +220,10 @@ class PageCacheMiddleware:
         return entry if entry is not None else self.public(response, None)
 
     def store(self, request, response, cache, key, generation, name):
+        if generation is BY_KEY:
+            generation = request_generation(cache)
+            if generation is None:
+                return None
         if (
             response.status_code != 200
             or response.streaming
