@@ -8,7 +8,7 @@ VENV := .venv$(if $(DJANGO_VERSION),-django$(DJANGO_VERSION))
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install bench clean
+.PHONY: run edge test lint install bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -25,6 +25,15 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_live_demo
 	$(BIN)/python manage.py demo_second_factor
 	bin/run $(BIN)/python  # runserver and a background worker; Ctrl-C stops both
+
+# The demo through Varnish at http://127.0.0.1:8080/, gunicorn behind it, purged by key
+# (needs Debian's varnish and varnish-modules; README "The edge").
+edge: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_live_demo
+	$(BIN)/python manage.py demo_second_factor
+	bin/edge $(BIN)/python
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

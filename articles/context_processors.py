@@ -1,6 +1,7 @@
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from pagecache import surrogate
 from pagecache.generation import remember
 from sections.models import Section
 
@@ -17,8 +18,14 @@ def breaking_strip():
     )
 
 
+def breaking_strip_of_page():
+    surrogate.add("breaking")
+    return remember("breaking-strip", breaking_strip)
+
+
 def nav_sections(request):
     """The navigation's sections, read once per request (the home page's blocks use them)."""
+    surrogate.add("nav")
     if not hasattr(request, "nav_sections"):
         request.nav_sections = remember("nav-sections", navigation_sections)
     return request.nav_sections
@@ -33,6 +40,6 @@ def chrome(request):
     current is the view's `current_section_id` (article and section pages)."""
     return {
         "nav_sections": SimpleLazyObject(lambda: nav_sections(request)),
-        "breaking": SimpleLazyObject(lambda: remember("breaking-strip", breaking_strip)),
+        "breaking": SimpleLazyObject(breaking_strip_of_page),
         "today": timezone.now(),
     }

@@ -17,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from core.absolute_urls import absolute_url
 from core.control_characters import strip_controls
+from pagecache import surrogate
 from sections.models import Section
 from tags.models import Tag
 
@@ -107,7 +108,13 @@ class LatestFeed(Feed):
         # Not for_listing(): feed items carry the body (description fallback, full content).
         items = self.articles(obj).select_related("section", "lead_image")
         items = items.prefetch_related("authors").order_by("-published_at", "-id")
-        return items[:FEED_ITEMS]
+        items = list(items[:FEED_ITEMS])
+        surrogate.add(self.surrogate_key(obj))
+        surrogate.cards(items)
+        return items
+
+    def surrogate_key(self, obj):
+        return "home"
 
     def item_title(self, item):
         return item.headline
@@ -184,6 +191,9 @@ class SectionFeed(LatestFeed):
     def articles(self, obj):
         return obj.articles.published()
 
+    def surrogate_key(self, obj):
+        return f"s{obj.pk}"
+
 
 class TagFeed(LatestFeed):
     url_name = "feed_tag"
@@ -203,6 +213,9 @@ class TagFeed(LatestFeed):
 
     def articles(self, obj):
         return Article.objects.published().filter(tags=obj)
+
+    def surrogate_key(self, obj):
+        return f"t{obj.pk}"
 
 
 class LatestAtomFeed(LatestFeed):

@@ -26,6 +26,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from pagecache import surrogate
 from sections.models import Section
 from tags.models import Tag
 
@@ -41,6 +42,10 @@ class SiteUrlSitemap(Sitemap):
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
+
+    def get_urls(self, *args, **kwargs):
+        surrogate.add("home")  # sections, tags, the newest: any publication may change it
+        return super().get_urls(*args, **kwargs)
 
 
 # Articles ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from core.absolute_urls import absolute_url
 from core.routing import object_url
+from pagecache import surrogate
 from sections.models import Section
 from tags.models import Tag
 
@@ -76,6 +77,8 @@ def home(request):
     shown = {a.pk for a in [lead, *top] if a}
     latest = [a for a in latest if a.pk not in shown][:LATEST]
     blocks = section_blocks(nav_sections(request), shown)
+    surrogate.add("home")
+    surrogate.cards([lead, *top, *latest, *(a for _, articles in blocks for a in articles)])
     context = {"lead": lead, "top": top, "latest": latest, "blocks": blocks}
     return render(request, "articles/home.html", context)
 
@@ -143,12 +146,15 @@ def article_detail(request, pk, slug=None):
     if slug != article.slug:
         return redirect(article, permanent=True)
     context = article_context(article, page, suggested(article))
+    surrogate.cards([article, *context["related"]])
     return render(request, "articles/article_detail.html", context)
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, section.articles.published().for_listing())
+    surrogate.add(f"s{section.pk}")
+    surrogate.cards(page)
     context = {"section": section, "page": page, "current_section_id": section.pk}
     return render(request, "articles/section_detail.html", context)
 
@@ -159,6 +165,8 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tagged_items__tag=tag).for_listing()
     page = paginate(request, articles, allow_empty=False)
+    surrogate.add(f"t{tag.pk}")
+    surrogate.cards(page)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -170,12 +178,16 @@ def author_detail(request, username):
     page = paginate(
         request, Article.objects.published().filter(authors=author).for_listing(), False
     )
+    surrogate.add(f"u{author.pk}")
+    surrogate.cards(page)
     return render(request, "articles/author_detail.html", {"author": author, "page": page})
 
 
 def search(request):
     query = Query.parse(request.GET.get("q", ""))
     page = with_highlights(paginate(request, search_articles(query)), query)
+    surrogate.add("home")  # any publication may change any result
+    surrogate.cards(page)
     context = {
         "query": query,
         "page": page,
@@ -201,6 +213,7 @@ def sitemap_index(request):
             locations.append(absolute_url(url if page == 1 else f"{url}?p={page}"))
     locations.append(absolute_url(reverse("sitemap_news")))
     sitemaps = [{"location": location} for location in locations]
+    surrogate.add("home")
     return render(request, "sitemap_index.xml", {"sitemaps": sitemaps}, "application/xml")
 
 
@@ -214,6 +227,7 @@ def sitemap_articles(request):
     if int(number) not in article_page_range():
         raise Http404
     etag, content = article_sitemap_page(int(number))
+    surrogate.add("home")
     response = HttpResponse(content, content_type="application/xml")
     if etag:
         response["ETag"] = etag  # ConditionalGetMiddleware answers 304 from it
@@ -222,6 +236,7 @@ def sitemap_articles(request):
 
 def robots_txt(request):
     sitemaps = [absolute_url(reverse("sitemap")), absolute_url(reverse("sitemap_news"))]
+    surrogate.add("site")
     return render(request, "robots.txt", {"sitemaps": sitemaps}, "text/plain; charset=utf-8")
 
 

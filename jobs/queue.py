@@ -75,22 +75,25 @@ def job(label, max_attempts=None):
     return register
 
 
-def enqueue(func, *args, key=""):
-    """Queue `func(*args)` once the current transaction commits. With `key`, a job with the
-    same key already in the queue and not started is not queued twice (it will read the
-    state this transaction commits). Arguments are JSON."""
+def enqueue(func, *args, key="", delay=None):
+    """Queue `func(*args)` once the current transaction commits, `delay` (a timedelta) later
+    if given and the queue can defer. With `key`, a job with the same key already in the
+    queue and not started is not queued twice (it will read the state this transaction
+    commits). Arguments are JSON."""
     spec = REGISTRY[func.job_name]
     waiting = Job.objects.filter(key=key, status=Job.Status.QUEUED, submitted_at__isnull=False)
     if key and waiting.exists():
         return None
+    run_after = timezone.now() + delay if delay else None
     row = Job.objects.create(
         function=func.job_name,
         args=list(args),
         key=key,
         label=spec.label,
         max_attempts=spec.max_attempts,
+        run_after=run_after,
     )
-    transaction.on_commit(partial(submit, row.pk), robust=True)
+    transaction.on_commit(partial(submit, row.pk, run_after), robust=True)
     return row
 
 

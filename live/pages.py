@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 from articles import extensions
 from articles.share import json_ld_script, publisher
 from core.absolute_urls import absolute_url
+from pagecache import surrogate
 
 from .models import LiveCoverage, LiveEntry
 
@@ -37,6 +38,7 @@ def live_context(article):
     coverage = coverage_of(article)
     if coverage is None:
         return {}
+    surrogate.add(f"l{article.pk}")
     public = LiveEntry.objects.filter(coverage=coverage)
     rows = list(entry_rows(public.stream())[: PAGE_ENTRIES + 1])
     pinned = [entry for entry in rows if entry.is_pinned]

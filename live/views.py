@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from pagecache import surrogate
 
 from .models import LiveCoverage, LiveEntry
 from .pages import PAGE_ENTRIES, UPDATE_ENTRIES, entry_rows
@@ -16,11 +17,13 @@ from .pages import PAGE_ENTRIES, UPDATE_ENTRIES, entry_rows
 def public_coverage(pk):
     """The live coverage of a public article, or 404 (the article is the visibility gate)."""
     public = Article.objects.published()
-    return get_object_or_404(
+    coverage = get_object_or_404(
         LiveCoverage.objects.select_related("article", "article__section"),
         article__in=public,
         article__pk=pk,
     )
+    surrogate.add(f"a{pk}", f"l{pk}")
+    return coverage
 
 
 @require_GET

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "wpimport",
     "autosave",
     "proposals",
+    "edge",
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 
@@ -138,7 +139,12 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Old addresses (redirects/): reads its table only for a 404 or `/?p=…` on the home page.
     "redirects.middleware.OldUrlRedirectMiddleware",
+    # Purges of edge caches by surrogate key, sent once per request after its commits
+    # (edge/purge.py), outside the page cache so that staff requests are batched too.
+    "edge.purge.PurgeBatchMiddleware",
     "pagecache.middleware.PageCacheMiddleware",
+    # Inside the page cache: collects the keys a page shows, so a stored page keeps them.
+    "pagecache.surrogate.SurrogateKeyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -323,8 +329,35 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(os.environ.get("REDIS_U
 # Upper bound for a cached page; the time to the next scheduled publication or expiry
 # lowers it. Bounds the damage if an invalidation is lost while Redis is unreachable.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+# Pages by surrogate key: a change makes stale only the pages showing what it touched (the
+# keys the edge app purges), not every page; needs the shared cache like the page cache.
+PAGE_CACHE_BY_KEY = env_bool("PAGE_CACHE_BY_KEY", default=False)
 # What a CDN in front may keep (s-maxage); browsers always revalidate (max-age=0 + ETag).
 PAGE_CACHE_CDN_MAX_AGE = int(os.environ.get("PAGE_CACHE_CDN_MAX_AGE", "30"))
+
+# The edge cache in front (the edge app, README "The edge"): which purger forgets pages by
+# surrogate key after each change: none, varnish, cloudflare or fastly. With none, edges keep
+# pages PAGE_CACHE_CDN_MAX_AGE; with a purger, EDGE_MAX_AGE, stale while revalidating and
+# while the origin is down.
+EDGE_PURGER = os.environ.get("EDGE_PURGER", "none").strip().lower()
+if EDGE_PURGER not in ("none", "varnish", "cloudflare", "fastly"):
+    raise ImproperlyConfigured("EDGE_PURGER must be none, varnish, cloudflare or fastly")
+EDGE_MAX_AGE = int(os.environ.get("EDGE_MAX_AGE", str(6 * 3600)))
+EDGE_STALE_WHILE_REVALIDATE = int(os.environ.get("EDGE_STALE_WHILE_REVALIDATE", "60"))
+EDGE_STALE_IF_ERROR = int(os.environ.get("EDGE_STALE_IF_ERROR", str(24 * 3600)))
+# Varnish servers purged (each gets the same PURGE), comma-separated base URLs.
+EDGE_VARNISH_URLS = env_list("EDGE_VARNISH_URLS", default="http://127.0.0.1:8080")
+EDGE_CLOUDFLARE_ZONE = os.environ.get("EDGE_CLOUDFLARE_ZONE", "")
+EDGE_CLOUDFLARE_TOKEN = os.environ.get("EDGE_CLOUDFLARE_TOKEN", "")
+EDGE_CLOUDFLARE_API = os.environ.get("EDGE_CLOUDFLARE_API", "https://api.cloudflare.com/client/v4")
+EDGE_FASTLY_SERVICE = os.environ.get("EDGE_FASTLY_SERVICE", "")
+EDGE_FASTLY_KEY = os.environ.get("EDGE_FASTLY_KEY", "")
+EDGE_FASTLY_API = os.environ.get("EDGE_FASTLY_API", "https://api.fastly.com")
+# Every purge is sent again this many seconds later (a job), for pages rendered from the old
+# state while the change committed; 0: never.
+EDGE_REPURGE_SECONDS = int(os.environ.get("EDGE_REPURGE_SECONDS", "5"))
+# Seconds a purge request may take before it is left to a background retry.
+EDGE_PURGE_TIMEOUT = float(os.environ.get("EDGE_PURGE_TIMEOUT", "2"))
 
 # --- Language and time --------------------------------------------------------------------------
 

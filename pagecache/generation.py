@@ -137,6 +137,70 @@ def bump_generation():
         bump_pending.set()
 
 
+# Pages by key (PAGE_CACHE_BY_KEY): a page is stale once a key it shows is bumped, not at
+# every change. One counter orders the bumps; each key holds the counter value of its last
+# bump; a page stores the values of its keys as it saw them and is valid while they hold.
+CLOCK_KEY = "pagecache:clock"
+# Every page shows this key too: bumped when a bump of keys could not reach the cache.
+ALL_KEY = "all"
+
+
+def version_key(key):
+    return f"pagecache:key:{key}"
+
+
+def key_clock(cache):
+    """The counter's value now (created from the clock when missing, like the generation)."""
+    value = cache.get(CLOCK_KEY)
+    if value is None:
+        cache.add(CLOCK_KEY, time.time_ns(), timeout=None)
+        value = cache.get(CLOCK_KEY)
+    return value
+
+
+def key_versions(cache, keys, create=False):
+    """{key: value of its last bump}; a key never bumped (or evicted) is missing, or, with
+    `create`, given the counter's value now: never a value an older page stored."""
+    versions = dict(zip(keys, read_values(cache, [version_key(key) for key in keys]), strict=True))
+    if create and None in versions.values():
+        now = key_clock(cache)
+        for key in [key for key, value in versions.items() if value is None]:
+            cache.add(version_key(key), now, timeout=None)
+            versions[key] = cache.get(version_key(key))
+    return versions
+
+
+def read_values(cache, names):
+    """Integers stored under `names` (None where missing), in one round trip. With Redis,
+    through the page cache's own client (as the generation is read): Django's backend builds
+    a client per call, which doubled the cost of a hit on the home page. Django's Redis
+    backend stores integers as plain integers, under `make_key` names."""
+    if isinstance(cache, RedisCache):
+        client = counter(cache).client
+        values = client.mget([cache.make_key(name) for name in names])
+        return [None if value is None else int(value) for value in values]
+    found = cache.get_many(names)
+    return [found.get(name) for name in names]
+
+
+def bump_keys(keys):
+    """Make every stored page that shows one of `keys` stale (after commit). If the cache
+    is unreachable, this process's next request bumps `all`, which every page shows."""
+    cache = page_cache()
+
+    def bump():
+        try:
+            value = cache.incr(CLOCK_KEY)
+        except ValueError:  # missing: restart from the clock, above any value used
+            cache.set(CLOCK_KEY, time.time_ns(), timeout=None)
+            value = cache.incr(CLOCK_KEY)
+        cache.set_many({version_key(key): value for key in keys}, timeout=None)
+        return True
+
+    if not safe(bump, default=False):
+        bump_pending.set()
+
+
 def content_changed(**kwargs):
     """Signal receiver: content that pages show changed; invalidate once the change is
     visible to other connections (after commit), never before."""

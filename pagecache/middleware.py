@@ -20,24 +20,41 @@ from django.utils.http import http_date
 from django.utils.text import compress_string
 
 from .generation import (
+    ALL_KEY,
     bump_generation,
+    bump_keys,
     bump_pending,
     current_generation,
+    key_clock,
+    key_versions,
     page_cache,
     recent_pages,
+    request_generation,
     request_scope,
     safe,
     seconds_to_keep,
 )
 from .policy import policy
 
+# The "generation" of a lookup with PAGE_CACHE_BY_KEY: pages are not kept under one.
+BY_KEY = "by-key"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The cookie that tells a signed-in staff member's browser from a reader's without reading the
 # session: signed (a made-up one is a reader's), set at login, removed at logout.
 STAFF_COOKIE = "newsroom_staff"
 STAFF_SALT = "pagecache.staff"
 # Headers that describe the stored page; everything else is recomputed per response.
-STORED_HEADERS = ("Content-Type", "X-Frame-Options", "X-Robots-Tag", "Link")
+STORED_HEADERS = (
+    "Content-Type",
+    "X-Frame-Options",
+    "X-Robots-Tag",
+    "Link",
+    # The edge's: what the page shows and how long an edge may keep it (surrogate.py).
+    "Surrogate-Key",
+    "Cache-Tag",
+    "Surrogate-Control",
+    "Cache-Control",
+)
 # How long a request that lost the render race waits for the winner's page.
 LOCK_SECONDS = 10
 WAIT_SECONDS = 3.0
@@ -111,6 +128,8 @@ class PageCacheMiddleware:
         cache = page_cache()
         if bump_pending.is_set():
             bump_generation()
+            if settings.PAGE_CACHE_BY_KEY:
+                bump_keys([ALL_KEY])
         generation, key, entry = safe(lambda: self.lookup(request, cache), (None, None, None))
         if generation is None:
             return self.public(self.get_response(request), None)
@@ -125,6 +144,9 @@ class PageCacheMiddleware:
         generation is read on every request (a few bytes); a page this process holds under
         it is replayed from memory, any other is read from the cache."""
         digest = self.digest(request)
+        if settings.PAGE_CACHE_BY_KEY:
+            # A hit needs no generation; a miss reads it when it stores (request_generation).
+            return BY_KEY, *self.lookup_by_key(cache, digest)
         generation = current_generation(cache)
         request_scope.get()["generation"] = generation
         key = f"pagecache:{generation}:{digest}"
@@ -134,6 +156,19 @@ class PageCacheMiddleware:
             if entry is not None:
                 recent_pages.put(key, entry)
         return generation, key, entry
+
+    @staticmethod
+    def lookup_by_key(cache, digest):
+        """(key, entry) with PAGE_CACHE_BY_KEY: the page is kept under its address alone and
+        is valid while every key it shows holds the value it stored (one MGET on a hit)."""
+        key = f"pagecache:page:{digest}"
+        entry = recent_pages.get(key) or cache.get(key)
+        if entry is None:
+            return key, None
+        if key_versions(cache, entry["versions"]) != entry["versions"]:
+            return key, None
+        recent_pages.put(key, entry)
+        return key, entry
 
     @staticmethod
     def page_name(request):
@@ -176,6 +211,8 @@ class PageCacheMiddleware:
                 if entry is not None:
                     return entry
         try:
+            if settings.PAGE_CACHE_BY_KEY:  # before the render: bumps after it are newer
+                request_scope.get()["clock"] = safe(lambda: key_clock(cache))
             response = self.get_response(request)
             entry = self.store(request, response, cache, key, generation, name)
         finally:
@@ -183,6 +220,10 @@ class PageCacheMiddleware:
         return entry if entry is not None else self.public(response, None)
 
     def store(self, request, response, cache, key, generation, name):
+        if generation is BY_KEY:
+            generation = request_generation(cache)
+            if generation is None:
+                return None
         if (
             response.status_code != 200
             or response.streaming
@@ -196,9 +237,15 @@ class PageCacheMiddleware:
         timeout = seconds_to_keep(cache, generation)
         if timeout is None or not safe(lambda: self.within_variants(cache, generation, name)):
             return None
+        versions = None
+        if settings.PAGE_CACHE_BY_KEY:
+            versions = safe(lambda: self.versions_seen(request, response, cache))
+            if versions is None:
+                return None
         content = response.content
         modified = time.time()
         entry = {
+            "versions": versions,
             "content": content,
             "headers": {h: response[h] for h in STORED_HEADERS if response.has_header(h)},
             "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
@@ -213,6 +260,20 @@ class PageCacheMiddleware:
         safe(lambda: cache.set(key, entry, timeout))
         recent_pages.put(key, entry)
         return entry
+
+    @staticmethod
+    def versions_seen(request, response, cache):
+        """The values of the page's keys (its Surrogate-Key, and `all`), or None when one
+        was bumped after the render began: the page may show the state before that change,
+        so it is served but not stored."""
+        started = request_scope.get().get("clock")
+        keys = response.get("Surrogate-Key", "").split()
+        if started is None or not keys:
+            return None
+        versions = key_versions(cache, [*keys, ALL_KEY], create=True)
+        if any(value is None or value > started for value in versions.values()):
+            return None
+        return versions
 
     @staticmethod
     def within_variants(cache, generation, name):

@@ -132,6 +132,25 @@ def test_no_public_url_shows_a_non_public_article(client, world):
     assert world.article.headline in client.get(world.article.get_absolute_url()).content.decode()
 
 
+def test_every_public_url_names_what_it_shows_and_never_a_hidden_article(client, world):
+    """The edge's surrogate keys (pagecache/surrogate.py) on every public page: present, so
+    the page can be purged, and never the id of an article readers cannot see."""
+    hidden = {f"a{article.pk}" for article in world.canaries.values()}
+    hidden |= {f"l{article.pk}" for article in world.canaries.values()}
+    pages = 0
+    for path in [path for build in PUBLIC_URLS.values() for path in build(world)]:
+        response = client.get(path)
+        if response.status_code != 200:  # the id-only article URL redirects
+            assert response.status_code == 301, path
+            continue
+        pages += 1
+        keys = set(response.get("Surrogate-Key", "").split())
+        assert keys, f"no Surrogate-Key on {path}"
+        assert keys == set(response["Cache-Tag"].split(",")), path
+        assert not keys & hidden, f"{sorted(keys & hidden)} named on {path}"
+    assert pages >= len(PUBLIC_URLS) - 1
+
+
 def test_non_public_articles_are_404_at_their_own_urls(client, world):
     for canary, article in world.canaries.items():
         assert client.get(article.get_absolute_url()).status_code == 404, canary
