@@ -2,13 +2,14 @@ import datetime
 import io
 import itertools
 import os
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
@@ -25,20 +26,29 @@ IN_CI = os.environ.get("CI") == "true"
 _counter = itertools.count(1)
 
 # On SQLite the test database lives in memory, and Django hands the live server the test's own
-# connection: with the stock threaded server, two requests at once (an autosave or a presence
-# heartbeat crossing a form's submit) run on that one connection in two threads and break
-# each other ("Database unavailable (InterfaceError)", then a navigation that never ends).
-# Django's documentation warns against simultaneous queries on that shared connection; here
-# the live server answers one request at a time on SQLite. PostgreSQL gives each request
-# thread its own connection and keeps the threaded server (concurrency tests run there).
+# connection: two requests at once (an autosave or a presence heartbeat crossing a form's
+# submit) ran on that one connection in two threads and broke each other ("Database
+# unavailable (InterfaceError)", then a navigation that never ends). Django's documentation
+# warns against simultaneous queries on that shared connection. So on SQLite the live server
+# runs the application for one request at a time, body and close() included (connections
+# stay threaded: a browser keeps several open). PostgreSQL gives each request thread its own
+# connection and runs them at once (the concurrency tests run there).
 
 
-class OneRequestAtATime(WSGIServer):
-    """The live server's requests answered in its own thread, on the connection the thread
-    was given (LiveServerThread.run sets it up before serving)."""
+class OneRequestAtATime(ThreadedWSGIServer):
+    lock = threading.Lock()
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def set_app(self, application):
+        def serial(environ, start_response):
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(serial)
 
 
 if connection.vendor == "sqlite":
