@@ -116,7 +116,7 @@ def test_a_thousand_subscribers_get_one_push_each_and_410s_are_pruned(
 
 
 def test_a_failed_push_is_retried_and_the_others_are_not_sent_again(
-    service, browser, client, editor, draft, committed
+    service, browser, client, editor, draft, committed, caplog
 ):
     subscribe_many(service, browser, 3)
     service.script["/push/1"] = [500]
@@ -133,6 +133,15 @@ def test_a_failed_push_is_retried_and_the_others_are_not_sent_again(
     push.send_batch(article.pk, first, last)
     assert sorted(service.paths()) == ["/push/0", "/push/1", "/push/1", "/push/2"]
     assert PushDelivery.objects.count() == 3
+    assert "push to subscription" in caplog.text and PRIVATE not in caplog.text
+
+
+def test_the_private_key_is_hidden_on_error_pages(settings):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    settings.VAPID_PRIVATE_KEY = PRIVATE
+    shown = SafeExceptionReporterFilter().get_safe_settings()
+    assert shown["VAPID_PRIVATE_KEY"] != PRIVATE and PRIVATE not in repr(shown)
 
 
 def test_an_unticked_or_unpublished_article_pushes_nothing(
