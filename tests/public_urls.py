@@ -40,14 +40,14 @@ PUBLIC_URLS = {
     "live_updates": lambda w: [reverse("live_updates", args=[w.article.pk])],
     "live_entries": lambda w: [reverse("live_entries", args=[w.article.pk]) + "?page=2"],
     "live_feed": lambda w: [reverse("live_feed", args=[w.article.pk])],
-    # Web Push's service worker (distribution/): a fixed script, no content.
-    "service_worker": lambda w: [reverse("service_worker")],
 }
 
 # URL names outside the admin that are not public pages, with the reason.
 NOT_PUBLIC = {
     "push_subscribe": "Web Push: POST only, JSON, stores a browser's subscription; no content",
     "push_unsubscribe": "Web Push: POST only, JSON, deletes a subscription; no content",
+    "service_worker": "Web Push's service worker, /sw.js: a fixed script from static/, no "
+    "content, revalidated by browsers (Cache-Control: no-cache), so not in the page cache",
     "push_token": "Web Push: a CSRF token for the two POSTs, never cached; no content",
     "healthz": "liveness probe for the process supervisor; JSON, lists no articles",
     "readyz": "readiness probe for the load balancer; JSON, lists no articles",
