@@ -4,15 +4,19 @@ with the subscriber's key."""
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from py_vapid import Vapid
 
 from articles.models import Article
 from distribution import push
 from distribution.models import PushDelivery, PushSubscription
+from events import sweep
+from events.models import ArticleEvent, Watermark
 
 from .adminform import change_url, form_data
 from .dom import parse_html
@@ -113,6 +117,44 @@ def test_a_thousand_subscribers_get_one_push_each_and_410s_are_pruned(
     with committed():
         assert client.post(change_url(article), data).status_code == 302
     assert len(service.requests) == 1000
+
+
+def test_a_scheduled_article_is_pushed_at_go_live_without_a_save_and_only_once(
+    service, browser, client, editor, draft, committed, db_clock
+):
+    Watermark.objects.all().delete()
+    Watermark.objects.create(since=timezone.now() - timedelta(hours=1))
+    subscribe_many(service, browser, 3)
+    client.force_login(editor)
+    now = timezone.now()
+    at = now + timedelta(minutes=10)
+    data = form_data(client.get(change_url(draft))) | {
+        "_workflow": "schedule",
+        "push_breaking": "on",
+        "published_at_0": timezone.localtime(at).strftime("%Y-%m-%d"),
+        "published_at_1": timezone.localtime(at).strftime("%H:%M"),
+    }
+    with committed():
+        assert client.post(change_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_scheduled and service.requests == []
+    version = draft.version
+    db_clock(now)
+    with committed():
+        sweep.sweep()
+    assert service.requests == []
+    db_clock(at + timedelta(seconds=30))
+    with committed():
+        sweep.sweep()
+    assert sorted(service.paths()) == ["/push/0", "/push/1", "/push/2"]
+    # The event delivered again (a worker that died before recording it): nothing more.
+    event = ArticleEvent.objects.get(article=draft, kind="went_live")
+    ArticleEvent.objects.filter(pk=event.pk).update(delivered_at=None)
+    with committed():
+        sweep.deliver(event.pk)
+    assert len(service.requests) == 3
+    draft.refresh_from_db()
+    assert draft.version == version  # nobody saved the article
 
 
 def test_a_failed_push_is_retried_and_the_others_are_not_sent_again(
@@ -285,3 +327,17 @@ def test_vapid_keys_command_prints_a_working_pair(capsys):
     headers = vapid.sign({"sub": "mailto:a@example.com", "aud": "https://fcm.googleapis.com"})
     assert Vapid.from_raw_public(lines["VAPID_PUBLIC_KEY"].encode()).public_key is not None
     assert lines["VAPID_PUBLIC_KEY"] in headers["Authorization"]
+
+
+def test_the_payload_carries_the_social_image_and_a_short_body(
+    service, make_image, make_article, committed
+):
+    with committed():  # renditions are made once the upload commits
+        image = make_image()
+    image.refresh_from_db()
+    article = make_article(lead_image=image, summary="كلمة " * 100)
+    data = push.payload(article)
+    assert data["image"].startswith("http://testserver-site/")
+    assert data["image"].endswith(image.renditions["social"][0].rsplit("/", 1)[-1])
+    assert len(data["body"]) <= push.BODY_LIMIT + 1 and data["body"].endswith("كلمة…")
+    assert len(json.dumps(data).encode()) < 3000  # push services take 4 KB, encrypted
