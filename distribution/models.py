@@ -63,11 +63,12 @@ class PushSubscription(models.Model):
 
     BREAKING = "breaking"
 
-    endpoint = models.URLField("عنوان خدمة الإشعارات", max_length=1000, unique=True)
+    endpoint = models.URLField("عنوان خدمة الإشعارات", max_length=1000)
     p256dh = models.CharField("مفتاح التشفير", max_length=200)
     auth = models.CharField("سر المصادقة", max_length=100)
     # "breaking" (every article an editor marks «إشعار عاجل») or "live:<article id>" (one
     # live story; the model and the form accept it, the sending of live entries is not built).
+    # A browser has one endpoint: following breaking news and a live story is two rows.
     topic = models.CharField("الموضوع", max_length=40, default=BREAKING, db_index=True)
     created = models.DateTimeField("اشترك في", auto_now_add=True)
 
@@ -75,6 +76,9 @@ class PushSubscription(models.Model):
         verbose_name = "اشتراك في الإشعارات"
         verbose_name_plural = "اشتراكات الإشعارات"
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "topic"], name="push_subscription_once")
+        ]
 
     def __str__(self):
         return f"{self.topic} #{self.pk}"

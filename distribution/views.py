@@ -109,7 +109,8 @@ def subscribe(request, data):
     auth = decoded(keys.get("auth"), 16, "المصادقة")
     PushSubscription.objects.update_or_create(
         endpoint=endpoint,
-        defaults={"p256dh": p256dh, "auth": auth, "topic": topic_of(data.get("topic"))},
+        topic=topic_of(data.get("topic")),
+        defaults={"p256dh": p256dh, "auth": auth},
     )
     return JsonResponse({"ok": True, "message": "ستصلك تنبيهات الأخبار العاجلة."})
 
@@ -121,7 +122,11 @@ def unsubscribe(request, data):
     endpoint = data.get("endpoint")
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 1000:
         raise Invalid("عنوان خدمة الإشعارات مفقود أو طويل جدًا.")
-    PushSubscription.objects.filter(endpoint=endpoint).delete()
+    # With a topic, that one; without, every topic of this browser (it unsubscribed).
+    subscriptions = PushSubscription.objects.filter(endpoint=endpoint)
+    if data.get("topic") is not None:
+        subscriptions = subscriptions.filter(topic=topic_of(data["topic"]))
+    subscriptions.delete()
     return JsonResponse({"ok": True, "message": "أُوقفت تنبيهات الأخبار العاجلة."})
 
 

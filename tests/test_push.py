@@ -243,6 +243,14 @@ def test_subscribe_and_unsubscribe(service, browser, csrf_client):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     post_json(csrf_client, "push_subscribe", body)  # twice: still one row
     assert PushSubscription.objects.get().endpoint == service.endpoint("abc")
+    # The same browser following a live story too: a second row, removed on its own.
+    post_json(csrf_client, "push_subscribe", body | {"topic": "live:42"})
+    assert PushSubscription.objects.filter(endpoint=body["endpoint"]).count() == 2
+    unfollow = {"endpoint": body["endpoint"], "topic": "live:42"}
+    assert post_json(csrf_client, "push_unsubscribe", unfollow).status_code == 200
+    assert PushSubscription.objects.get().topic == "breaking"
+    post_json(csrf_client, "push_subscribe", body | {"topic": "live:42"})
+    # The browser unsubscribed: every topic goes.
     response = post_json(csrf_client, "push_unsubscribe", {"endpoint": body["endpoint"]})
     assert response.status_code == 200 and not PushSubscription.objects.exists()
 
