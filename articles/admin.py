@@ -194,7 +194,9 @@ class ArticleAdmin(ArticleListAdmin, ArticleHistoryAdmin):
             # A new article takes its section's choice (save_model); the box is on the
             # change form, where it is published from.
             for _, options in fieldsets:
-                options["fields"] = [f for f in options["fields"] if f != "post_to_telegram"]
+                options["fields"] = [
+                    f for f in options["fields"] if f not in ("post_to_telegram", "push_breaking")
+                ]
         return fieldsets
 
     def get_inlines(self, request, obj):

@@ -320,6 +320,12 @@ class Article(models.Model):
         help_text="يُرسل العنوان والملخص والرابط مع الصورة إلى قناة تيليغرام لحظة ظهور المقال "
         "للقراء، مرة واحدة. تعديل العنوان أو الملخص بعدها يعدّل الرسالة، وسحب المقال يحذفها.",
     )
+    push_breaking = models.BooleanField(
+        "إشعار عاجل",
+        default=False,
+        help_text="يُرسل إشعار بالعنوان والصورة إلى كل قارئ اشترك في تنبيهات الأخبار العاجلة، "
+        "لحظة ظهور المقال للقراء، مرة واحدة لكل قارئ.",
+    )
     breaking_until = models.DateTimeField(
         "عاجل حتى",
         validators=[validate_date_range],

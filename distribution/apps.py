@@ -14,7 +14,7 @@ class DistributionConfig(AppConfig):
         from jobs import clock
         from live.models import LiveEntry
 
-        from . import admin, posting
+        from . import admin, posting, push
 
         article_went_live.connect(posting.went_live, dispatch_uid="telegram-went-live")
         form_saved.connect(posting.form_saved, dispatch_uid="telegram-form-saved")
@@ -22,4 +22,6 @@ class DistributionConfig(AppConfig):
         pre_delete.connect(posting.article_deleted, sender=Article, dispatch_uid="telegram-del")
         change_form_opened.connect(admin.banner, dispatch_uid="telegram-banner")
         post_save.connect(posting.entry_saved, sender=LiveEntry, dispatch_uid="telegram-entry")
+        article_went_live.connect(push.went_live, dispatch_uid="push-went-live")
+        form_saved.connect(push.form_saved, dispatch_uid="push-form-saved")
         clock.every(settings.EVENTS_TICK_SECONDS)(posting.scheduled_entries_due)

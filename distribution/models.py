@@ -54,3 +54,58 @@ class TelegramPost(models.Model):
 
     def __str__(self):
         return f"{self.channel}: {self.article_id or self.entry_id}"
+
+
+class PushSubscription(models.Model):
+    """A reader's browser that asked for notifications: where its push service takes
+    messages (endpoint) and the keys its messages are encrypted with. No account, no
+    cookie: the browser holds the subscription, this table only the address."""
+
+    BREAKING = "breaking"
+
+    endpoint = models.URLField("عنوان خدمة الإشعارات", max_length=1000)
+    p256dh = models.CharField("مفتاح التشفير", max_length=200)
+    auth = models.CharField("سر المصادقة", max_length=100)
+    # "breaking" (every article an editor marks «إشعار عاجل») or "live:<article id>" (one
+    # live story; the model and the form accept it, the sending of live entries is not built).
+    # A browser has one endpoint: following breaking news and a live story is two rows.
+    topic = models.CharField("الموضوع", max_length=40, default=BREAKING, db_index=True)
+    created = models.DateTimeField("اشترك في", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "اشتراك في الإشعارات"
+        verbose_name_plural = "اشتراكات الإشعارات"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "topic"], name="push_subscription_once")
+        ]
+
+    def __str__(self):
+        return f"{self.topic} #{self.pk}"
+
+
+class PushDelivery(models.Model):
+    """One notification sent (or being sent) to one subscription: the unique pair is what
+    makes an article reach a browser once, however often its job runs."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    entry = models.ForeignKey(
+        "live.LiveEntry", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    sent_at = models.DateTimeField("أُرسل", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "إشعار مُرسل"
+        verbose_name_plural = "إشعارات مُرسلة"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "subscription"], name="push_article_once"),
+            models.UniqueConstraint(fields=["entry", "subscription"], name="push_entry_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id or self.entry_id} → {self.subscription_id}"

@@ -298,6 +298,31 @@ TELEGRAM_TIMEOUT_SECONDS = float(os.environ.get("TELEGRAM_TIMEOUT_SECONDS", "20"
 # one sends the job back to the queue for that long.
 TELEGRAM_WAIT_INLINE_SECONDS = float(os.environ.get("TELEGRAM_WAIT_INLINE_SECONDS", "5"))
 
+# Web Push (distribution/push.py, README "Web Push"). The VAPID key pair identifies this site
+# to the browsers' push services: `manage.py vapid_keys` makes one and prints these lines. The
+# private key comes from the environment only, never stored, logged or shown ("KEY" in the
+# name hides it on Django's debug page). Both empty: push is off and the control is hidden.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+# Who the push services may write to about this site's messages (mailto: or https:).
+VAPID_CONTACT = os.environ.get("VAPID_CONTACT", "mailto:webmaster@example.com")
+# The push services a subscription's endpoint may point at (scheme://host, comma-separated):
+# anything else is refused, so the site never posts to an address a stranger chose. The
+# default is the three browsers' services; a test server on 127.0.0.1 is added in tests.
+PUSH_ALLOWED_ORIGINS = [
+    origin.strip().rstrip("/")
+    for origin in os.environ.get(
+        "PUSH_ALLOWED_ORIGINS",
+        "https://fcm.googleapis.com,https://updates.push.services.mozilla.com,"
+        "https://web.push.apple.com",
+    ).split(",")
+    if origin.strip()
+]
+# Subscriptions per job: the fan-out is one job per batch.
+PUSH_BATCH_SIZE = int(os.environ.get("PUSH_BATCH_SIZE", "100"))
+# Seconds one request to a push service may take.
+PUSH_TIMEOUT_SECONDS = float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10"))
+
 # --- Cache and the page cache ---------------------------------------------------------------------
 
 if os.environ.get("REDIS_URL"):
@@ -563,6 +588,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": MEDIA_SOURCES,
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The push service worker, /sw.js (distribution/, README "Web Push").
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],

@@ -7,6 +7,7 @@ from django.views.i18n import JSONCatalog
 from articles import feeds, views
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
 from core.routing import register_converters
+from distribution import views as push_views
 from ops import health
 from security.admin_shortcut import view_on_site
 from security.login_throttle import throttled
@@ -70,6 +71,10 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Web Push (distribution/views.py): readers' subscriptions and the service worker, whose
+    # address at the root gives it the whole site as scope.
+    path("push/", include("distribution.urls")),
+    path("sw.js", push_views.service_worker, name="service_worker"),
 ]
 
 handler400 = "security.bad_requests.bad_request"

@@ -44,6 +44,11 @@ PUBLIC_URLS = {
 
 # URL names outside the admin that are not public pages, with the reason.
 NOT_PUBLIC = {
+    "push_subscribe": "Web Push: POST only, JSON, stores a browser's subscription; no content",
+    "push_unsubscribe": "Web Push: POST only, JSON, deletes a subscription; no content",
+    "service_worker": "Web Push's service worker, /sw.js: a fixed script from static/, no "
+    "content, revalidated by browsers (Cache-Control: no-cache), so not in the page cache",
+    "push_token": "Web Push: a CSRF token for the two POSTs, never cached; no content",
     "healthz": "liveness probe for the process supervisor; JSON, lists no articles",
     "readyz": "readiness probe for the load balancer; JSON, lists no articles",
     "admin_login_throttled": "the admin's login form (throttled); lists no articles",
