@@ -18,6 +18,7 @@ from sections.models import Section
 from tags.models import Tag
 
 from . import extensions, workflow
+from .body.embeds import render_embeds
 from .body.links import resolve_article_links
 from .body.read_also import insert_read_also
 from .context_processors import nav_sections
@@ -126,7 +127,7 @@ def article_context(article, page, related):
     preview (article_preview), so a preview is what readers will get: `page` is article_page's
     context, `related` the «مقالات ذات صلة» cards. The body's internal links point at their
     targets' canonical URLs, or vanish if those are not public."""
-    body = insert_read_also(resolve_article_links(article.body), related)
+    body = render_embeds(insert_read_also(resolve_article_links(article.body), related))
     context = page | {
         "article": article,
         "body": body,

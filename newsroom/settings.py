@@ -470,6 +470,12 @@ PERMISSIONS_POLICY = (
 # we emit is django-prose-editor's <script type="importmap">, which the admin templates render
 # with the request's nonce (templates/admin/change_form.html); the editor's two fixed styles
 # are allowed by hash in the admin only (security/csp.py).
+EMBED_FRAME_HOSTS = [
+    "https://www.youtube-nocookie.com",
+    "https://platform.twitter.com",
+    "https://t.me",
+    "https://www.facebook.com",
+]
 MEDIA_SOURCES = [SELF, "data:", "blob:"] + ([f"https://{MEDIA_HOST}"] if MEDIA_HOST else [])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -480,6 +486,9 @@ CONTENT_SECURITY_POLICY = {
         "media-src": MEDIA_SOURCES,
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Embedded players and posts (articles/body/embeds.py FRAME_HOSTS): only these hosts,
+        # and no page has such a frame until its reader clicks an embed card.
+        "frame-src": [SELF, *EMBED_FRAME_HOSTS],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
