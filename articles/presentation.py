@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils import timezone
 
-from core.dates import format_datetime
+from core.dates import count_text, format_datetime
 from core.month_names import MONTH_NAMES
 
 # The Levantine month names (the default set; tests read them); the site writes the set
@@ -18,6 +18,23 @@ def arabic_date(value, style="datetime"):
     """`value` in the newsroom's time zone: "25 تشرين الثاني 2026، 14:05"
     (core.dates.format_datetime: styles "date", "day", "short", "time", "month")."""
     return format_datetime(value, style)
+
+
+# Silent reading speed of Arabic news text, words a minute: the editor's counter uses the same
+# (static/js/writing.js; DESIGN.md "Writing first" says where 180 comes from).
+WORDS_PER_MINUTE = 180
+
+
+def reading_minutes(text):
+    """Minutes to read `text` (plain text), at least one. A word is a whitespace-separated
+    run holding a letter or a digit, as the editor counts them."""
+    words = sum(1 for word in text.split() if any(c.isalnum() for c in word))
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def reading_time_text(minutes):
+    """«نحو دقيقة», «نحو دقيقتين», «نحو 3 دقائق», «نحو 12 دقيقة»."""
+    return f"نحو {count_text(minutes, 'minute')}"
 
 
 def iso_datetime(value):

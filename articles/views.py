@@ -24,6 +24,7 @@ from .body.read_also import insert_read_also
 from .context_processors import nav_sections
 from .models import Article, Correction
 from .paginators import DeferredJoinPaginator
+from .presentation import reading_minutes
 from .related import related_articles, suggested
 from .search import Query, search_articles, with_highlights
 from .sitemaps import SITEMAPS, article_page_range, article_sitemap_page
@@ -131,6 +132,7 @@ def article_context(article, page, related):
     context = page | {
         "article": article,
         "body": body,
+        "reading_minutes": reading_minutes(article.body_text),
         "related": related,
         "current_section_id": article.section_id,
     }

@@ -11,9 +11,10 @@ from django.dispatch import receiver
 from django.template.defaultfilters import linebreaksbr, truncatechars, urlencode
 from django.templatetags.static import static as django_static
 from django.utils import timezone
+from django.utils.encoding import uri_to_iri
 from jinja2 import Environment, Undefined
 
-from articles.presentation import arabic_date, iso_datetime, share_links
+from articles.presentation import arabic_date, iso_datetime, reading_time_text, share_links
 from articles.share import share_data
 from core.routing import object_url
 from images.pictures import picture
@@ -53,7 +54,9 @@ def environment(**options):
         iso_datetime=iso_datetime,
         isoformat=isoformat,
         linebreaksbr=linebreaksbr,
+        reading_time=reading_time_text,
         truncatechars=truncatechars,
         urlencode=urlencode,
+        uri_to_iri=uri_to_iri,
     )
     return env

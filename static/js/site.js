@@ -35,6 +35,59 @@
     });
   });
 
+  // Reader preferences (applied early by prefs.js): remembered in localStorage only.
+  var remember = function (key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, value);
+    } catch (error) {
+      // Storage refused: the choice lasts for this page only.
+    }
+  };
+
+  // Text size: three steps on the article page.
+  var sizes = document.querySelector("[data-text-size-control]");
+  if (sizes) {
+    var buttons = sizes.querySelectorAll("button[data-size]");
+    var showSize = function () {
+      var current = root.getAttribute("data-text-size") || "0";
+      buttons.forEach(function (button) {
+        button.setAttribute("aria-pressed", String(button.dataset.size === current));
+      });
+    };
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var size = button.dataset.size;
+        if (size === "0") root.removeAttribute("data-text-size");
+        else root.setAttribute("data-text-size", size);
+        remember("newsroom-text-size", size === "0" ? null : size);
+        showSize();
+      });
+    });
+    sizes.hidden = false;
+    showSize();
+  }
+
+  // Theme: the system's (prefers-color-scheme) until the reader chooses with the toggle.
+  var toggle = document.querySelector("[data-theme-toggle]");
+  if (toggle) {
+    var systemDark = window.matchMedia("(prefers-color-scheme: dark)");
+    var isDark = function () {
+      var chosen = root.getAttribute("data-theme");
+      return chosen ? chosen === "dark" : systemDark.matches;
+    };
+    var showTheme = function () { toggle.setAttribute("aria-pressed", String(isDark())); };
+    toggle.addEventListener("click", function () {
+      var theme = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", theme);
+      remember("newsroom-theme", theme);
+      showTheme();
+    });
+    systemDark.addEventListener("change", showTheme);
+    toggle.hidden = false;
+    showTheme();
+  }
+
   // Embed cards (articles/body/embeds.py): a link to the post until the reader clicks it;
   // only then is the player put in a frame, so the platform hears nothing before the click.
   // A click with a modifier key opens the link as usual.
