@@ -6,7 +6,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils import timezone
 
-from core.dates import count_text, format_datetime
+from core.dates import count_text, format_datetime, hijri_date
+from core.digits import display_digits
 from core.month_names import MONTH_NAMES
 
 # The Levantine month names (the default set; tests read them); the site writes the set
@@ -16,8 +17,15 @@ MONTHS = MONTH_NAMES["levantine"]
 
 def arabic_date(value, style="datetime"):
     """`value` in the newsroom's time zone: "25 تشرين الثاني 2026، 14:05"
-    (core.dates.format_datetime: styles "date", "day", "short", "time", "month")."""
-    return format_datetime(value, style)
+    (core.dates.format_datetime: styles "date", "day", "short", "time", "month"), in the
+    site's digits (core.digits)."""
+    return display_digits(format_datetime(value, style))
+
+
+def hijri_text(value):
+    """The Hijri date of `value` (core.dates.hijri_date) when settings.NEWSROOM_HIJRI_DATE is
+    on, in the site's digits; "" otherwise."""
+    return display_digits(hijri_date(value)) if settings.NEWSROOM_HIJRI_DATE else ""
 
 
 # Silent reading speed of Arabic news text, words a minute: the editor's counter uses the same
@@ -34,7 +42,7 @@ def reading_minutes(text):
 
 def reading_time_text(minutes):
     """«نحو دقيقة», «نحو دقيقتين», «نحو 3 دقائق», «نحو 12 دقيقة»."""
-    return f"نحو {count_text(minutes, 'minute')}"
+    return display_digits(f"نحو {count_text(minutes, 'minute')}")
 
 
 def iso_datetime(value):

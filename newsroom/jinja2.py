@@ -14,8 +14,15 @@ from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 from jinja2 import Environment, Undefined
 
-from articles.presentation import arabic_date, iso_datetime, reading_time_text, share_links
+from articles.presentation import (
+    arabic_date,
+    hijri_text,
+    iso_datetime,
+    reading_time_text,
+    share_links,
+)
 from articles.share import share_data
+from core.digits import display_digits
 from core.routing import object_url
 from images.pictures import picture
 
@@ -51,6 +58,8 @@ def environment(**options):
     )
     env.filters.update(
         arabic_date=arabic_date,
+        digits=display_digits,
+        hijri_date=hijri_text,
         iso_datetime=iso_datetime,
         isoformat=isoformat,
         linebreaksbr=linebreaksbr,

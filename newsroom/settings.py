@@ -15,6 +15,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
+from core.digits import DIGITS
 from core.month_names import DEFAULT as MONTH_NAMES_DEFAULT
 from core.month_names import MONTH_NAMES
 
@@ -301,6 +302,15 @@ if NEWSROOM_MONTH_NAMES not in MONTH_NAMES:
         f"NEWSROOM_MONTH_NAMES must be one of {', '.join(MONTH_NAMES)}, "
         f"not {NEWSROOM_MONTH_NAMES!r}."
     )
+# Digits of the dates and counts on reader pages (core/digits.py): western (0123, default) or
+# eastern (٠١٢٣). The admin keeps Western digits.
+NEWSROOM_DIGITS = os.environ.get("NEWSROOM_DIGITS", "western").strip()
+if NEWSROOM_DIGITS not in DIGITS:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_DIGITS must be one of {', '.join(DIGITS)}, not {NEWSROOM_DIGITS!r}."
+    )
+# The Umm al-Qura Hijri date beside the Gregorian one on reader pages (core.dates.hijri_date).
+NEWSROOM_HIJRI_DATE = env_bool("NEWSROOM_HIJRI_DATE", default=False)
 LOCALE_PATHS = [BASE_DIR / "locale" / "months" / NEWSROOM_MONTH_NAMES, BASE_DIR / "locale"]
 # Our `ar` date formats (day month year, 24-hour clock) instead of Django's.
 FORMAT_MODULE_PATH = ["core.formats"]

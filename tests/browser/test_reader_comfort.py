@@ -173,3 +173,18 @@ def test_print_shows_the_article_alone_with_its_address(page_at, live_server, de
     )
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_eastern_digits_and_the_hijri_date_fit_the_page(
+    page_at, live_server, demo, settings, width, screenshot
+):
+    settings.NEWSROOM_DIGITS = "eastern"
+    settings.NEWSROOM_HIJRI_DATE = True
+    page = page_at(width)
+    page.goto(live_server.url + demo.get_absolute_url())
+    assert " هـ" in page.locator(".dates .hijri").inner_text()
+    assert page.locator(".today .hijri").is_visible()
+    assert not re.search(r"[0-9]", page.locator(".dates").inner_text())
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, f"article-eastern-hijri-{width}")
