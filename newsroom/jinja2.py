@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import uri_to_iri
 from jinja2 import Environment, Undefined
 
+from articles.body.embeds import render_embeds
 from articles.presentation import (
     arabic_date,
     hijri_text,
@@ -59,6 +60,7 @@ def environment(**options):
     env.filters.update(
         arabic_date=arabic_date,
         digits=display_digits,
+        embeds=render_embeds,
         hijri_date=hijri_text,
         iso_datetime=iso_datetime,
         isoformat=isoformat,

@@ -2,12 +2,14 @@
 card at render time; nothing from the platform is in the page; feeds keep links."""
 
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 from django.conf import settings as project_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.body.embeds import FRAME_HOSTS, embeds_as_links, recognize, render_embeds
 
@@ -15,6 +17,7 @@ from .dom import parse_html
 
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=10s"
 TWEET = "https://x.com/SANA_English/status/1790000000000000000"
+MOMENT = timezone.now() - timedelta(minutes=5)
 
 
 @pytest.mark.parametrize(
@@ -155,3 +158,22 @@ def test_feeds_show_embeds_as_links(client, make_article, settings, name):
 
 def test_embeds_as_links_leaves_other_bare_urls_alone():
     assert embeds_as_links("<p>https://example.com/</p>") == "<p>https://example.com/</p>"
+
+
+def test_live_entries_show_embed_cards_on_the_page_and_in_updates(client, make_article):
+    from live.models import LiveCoverage, LiveEntry
+
+    coverage = LiveCoverage.objects.create(article=make_article())
+    LiveEntry.objects.create(
+        coverage=coverage, body=f"<p>مشاهد من المكان:</p><p>{TWEET}</p>", published_at=MOMENT
+    )
+    page = parse_html(client.get(coverage.article.get_absolute_url()).content)
+    card = page.find("div", cls="live-entry-body").one("figure", cls="embed")
+    assert card.one("a", cls="embed-link").attrs["href"] == TWEET
+    data = client.get(reverse("live_updates", args=[coverage.article.pk])).json()
+    fragment = parse_html(data["entries"][0]["html"])
+    assert (
+        fragment.one("figure", cls="embed-x")
+        .attrs["data-embed-src"]
+        .startswith("https://platform.twitter.com/embed/Tweet.html?id=1790000000000000000")
+    )

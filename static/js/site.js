@@ -90,32 +90,33 @@
 
   // Embed cards (articles/body/embeds.py): a link to the post until the reader clicks it;
   // only then is the player put in a frame, so the platform hears nothing before the click.
-  // A click with a modifier key opens the link as usual.
-  document.querySelectorAll("[data-embed-src]").forEach(function (card) {
-    var link = card.querySelector(".embed-link");
-    if (!link) return;
-    link.addEventListener("click", function (event) {
-      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-      event.preventDefault();
-      var frame = document.createElement("iframe");
-      frame.className = "embed-frame";
-      frame.src = card.dataset.embedSrc;
-      frame.title = card.dataset.embedTitle || "";
-      frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
-      frame.allowFullscreen = true;
-      frame.referrerPolicy = "strict-origin-when-cross-origin";
-      link.replaceWith(frame);
-      // The post stays reachable if the platform's player cannot show it.
-      var note = card.querySelector(".embed-note");
-      if (note) {
-        var open = document.createElement("a");
-        open.href = link.href;
-        open.rel = "noopener noreferrer";
-        open.textContent = "افتح على " + (link.querySelector(".embed-source") || {}).textContent;
-        note.replaceChildren(open);
-      }
-      card.classList.add("is-playing");
-      frame.focus();
-    });
+  // Delegated, so cards in live entries added later work too. A click with a modifier key
+  // opens the link as usual.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".embed-link");
+    var card = link && link.closest("[data-embed-src]");
+    if (!card) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    var frame = document.createElement("iframe");
+    frame.className = "embed-frame";
+    frame.src = card.dataset.embedSrc;
+    frame.title = card.dataset.embedTitle || "";
+    frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+    frame.allowFullscreen = true;
+    frame.referrerPolicy = "strict-origin-when-cross-origin";
+    var source = link.querySelector(".embed-source");
+    link.replaceWith(frame);
+    // The post stays reachable if the platform's player cannot show it.
+    var note = card.querySelector(".embed-note");
+    if (note) {
+      var open = document.createElement("a");
+      open.href = link.href;
+      open.rel = "noopener noreferrer";
+      open.textContent = "افتح على " + (source ? source.textContent : "المنصة");
+      note.replaceChildren(open);
+    }
+    card.classList.add("is-playing");
+    frame.focus();
   });
 })();
