@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  // The controls (theme toggle, text size) are shown from the first paint on, so showing
+  // them later does not move the page (CSS: .prefs); without JavaScript they stay hidden.
+  root.classList.add("prefs");
   try {
     var size = localStorage.getItem("newsroom-text-size");
     if (size === "1" || size === "2") root.setAttribute("data-text-size", size);

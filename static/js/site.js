@@ -64,7 +64,6 @@
         showSize();
       });
     });
-    sizes.hidden = false;
     showSize();
   }
 
@@ -84,7 +83,6 @@
       showTheme();
     });
     systemDark.addEventListener("change", showTheme);
-    toggle.hidden = false;
     showTheme();
   }
 

@@ -188,3 +188,37 @@ def test_eastern_digits_and_the_hijri_date_fit_the_page(
     assert not re.search(r"[0-9]", page.locator(".dates").inner_text())
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, f"article-eastern-hijri-{width}")
+
+
+def test_without_javascript_the_controls_are_not_shown(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + demo.get_absolute_url())
+        assert page.locator("[data-theme-toggle]").count() == 1
+        assert not page.locator("[data-theme-toggle]").is_visible()
+        assert not page.locator("[data-text-size-control]").is_visible()
+        assert page.locator(".reading-time").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_controls_do_not_move_the_page_after_load(page_at, live_server, demo):
+    """They are shown before the first paint (prefs.js), not by the deferred site.js."""
+    page = page_at(390)
+    page.goto(live_server.url + demo.get_absolute_url(), wait_until="commit")
+    page.wait_for_selector("main")
+    first = page.evaluate("document.querySelector('main').getBoundingClientRect().top")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.querySelector('main').getBoundingClientRect().top") == first
+    shift = page.evaluate(
+        """() => new Promise(done => {
+             let total = 0;
+             new PerformanceObserver(list => {
+               for (const entry of list.getEntries()) total += entry.value;
+             }).observe({type: "layout-shift", buffered: true});
+             setTimeout(() => done(total), 300);
+           })"""
+    )
+    assert shift < 0.05, shift
