@@ -391,7 +391,7 @@ IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 20 * 1024 
 
 # --- The newsroom's tools: editor, tags, workflow -------------------------------------------------
 
-# The body editor's own menu buttons (image library picker, "read also" link). They only
+# The body editor's own menu buttons (image library picker, "read also" link, embed). They only
 # insert nodes of extensions that are already enabled, so they add nothing to the allowlist.
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
@@ -399,6 +399,7 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "extensions": {
             "ImagePicker": lambda config, allowlist: None,
             "ReadAlso": lambda config, allowlist: None,
+            "Embed": lambda config, allowlist: None,
         },
     }
 ]
