@@ -21,6 +21,7 @@ from pagecache import surrogate
 from sections.models import Section
 from tags.models import Tag
 
+from .body.embeds import embeds_as_links
 from .models import Article
 
 # Items in each feed (the newest public articles).
@@ -165,7 +166,8 @@ class LatestFeed(Feed):
                 "height": str(image.height),
             }
         if settings.NEWSROOM_FEED_FULL_CONTENT:
-            extra["content"] = RELATIVE_RE.sub(rf"\1{settings.SITE_URL}/", item.body)
+            body = embeds_as_links(item.body)
+            extra["content"] = RELATIVE_RE.sub(rf"\1{settings.SITE_URL}/", body)
         return extra
 
 

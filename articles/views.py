@@ -19,11 +19,13 @@ from sections.models import Section
 from tags.models import Tag
 
 from . import extensions, workflow
+from .body.embeds import render_embeds
 from .body.links import resolve_article_links
 from .body.read_also import insert_read_also
 from .context_processors import nav_sections
 from .models import Article, Correction
 from .paginators import DeferredJoinPaginator
+from .presentation import reading_minutes
 from .related import related_articles, suggested
 from .search import Query, search_articles, with_highlights
 from .sitemaps import SITEMAPS, article_page_range, article_sitemap_page
@@ -129,10 +131,11 @@ def article_context(article, page, related):
     preview (article_preview), so a preview is what readers will get: `page` is article_page's
     context, `related` the «مقالات ذات صلة» cards. The body's internal links point at their
     targets' canonical URLs, or vanish if those are not public."""
-    body = insert_read_also(resolve_article_links(article.body), related)
+    body = render_embeds(insert_read_also(resolve_article_links(article.body), related))
     context = page | {
         "article": article,
         "body": body,
+        "reading_minutes": reading_minutes(article.body_text),
         "related": related,
         "current_section_id": article.section_id,
     }

@@ -9,4 +9,5 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "PUSH_PUBLIC_KEY": settings.VAPID_PUBLIC_KEY if settings.VAPID_PRIVATE_KEY else "",
+        "NEWSROOM_DIGITS": settings.NEWSROOM_DIGITS,
     }

@@ -9,10 +9,11 @@ with Django's `date_format`: reader pages show thirty dates a render, and this i
 times cheaper.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
+from hijridate import Gregorian
 
 from .month_names import MONTH_NAMES
 
@@ -49,6 +50,23 @@ def format_datetime(moment, style="datetime"):
             return f"{moment:%H:%M}"
         return f"{moment.day} {month}"
     return f"{date}، {moment:%H:%M}"
+
+
+def hijri_date(moment):
+    """The Umm al-Qura date of `moment`'s day in the newsroom's time zone: «23 جمادى الآخرة
+    1448 هـ» (hijridate; the calendar Saudi Arabia publishes, computed, so a local sighting
+    may differ by a day). "" for an empty value or a day outside the tables (1924-2077)."""
+    if not moment:
+        return ""
+    if isinstance(moment, datetime):
+        day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    else:
+        day = moment
+    try:
+        hijri = Gregorian.fromdate(date(day.year, day.month, day.day)).to_hijri()
+    except OverflowError:
+        return ""
+    return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
 
 
 # A counted noun after a number, in Arabic: (one, two, 3 to 10, 11 to 99, 100 and more).

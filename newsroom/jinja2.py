@@ -11,10 +11,19 @@ from django.dispatch import receiver
 from django.template.defaultfilters import linebreaksbr, truncatechars, urlencode
 from django.templatetags.static import static as django_static
 from django.utils import timezone
+from django.utils.encoding import uri_to_iri
 from jinja2 import Environment, Undefined
 
-from articles.presentation import arabic_date, iso_datetime, share_links
+from articles.body.embeds import render_embeds
+from articles.presentation import (
+    arabic_date,
+    hijri_text,
+    iso_datetime,
+    reading_time_text,
+    share_links,
+)
 from articles.share import share_data
+from core.digits import display_digits
 from core.routing import object_url
 from images.pictures import picture
 
@@ -50,10 +59,15 @@ def environment(**options):
     )
     env.filters.update(
         arabic_date=arabic_date,
+        digits=display_digits,
+        embeds=render_embeds,
+        hijri_date=hijri_text,
         iso_datetime=iso_datetime,
         isoformat=isoformat,
         linebreaksbr=linebreaksbr,
+        reading_time=reading_time_text,
         truncatechars=truncatechars,
         urlencode=urlencode,
+        uri_to_iri=uri_to_iri,
     )
     return env

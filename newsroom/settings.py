@@ -17,6 +17,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
+from core.digits import DIGITS
 from core.month_names import DEFAULT as MONTH_NAMES_DEFAULT
 from core.month_names import MONTH_NAMES
 
@@ -397,6 +398,15 @@ if NEWSROOM_MONTH_NAMES not in MONTH_NAMES:
         f"NEWSROOM_MONTH_NAMES must be one of {', '.join(MONTH_NAMES)}, "
         f"not {NEWSROOM_MONTH_NAMES!r}."
     )
+# Digits of the dates and counts on reader pages (core/digits.py): western (0123, default) or
+# eastern (٠١٢٣). The admin keeps Western digits.
+NEWSROOM_DIGITS = os.environ.get("NEWSROOM_DIGITS", "western").strip()
+if NEWSROOM_DIGITS not in DIGITS:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_DIGITS must be one of {', '.join(DIGITS)}, not {NEWSROOM_DIGITS!r}."
+    )
+# The Umm al-Qura Hijri date beside the Gregorian one on reader pages (core.dates.hijri_date).
+NEWSROOM_HIJRI_DATE = env_bool("NEWSROOM_HIJRI_DATE", default=False)
 LOCALE_PATHS = [BASE_DIR / "locale" / "months" / NEWSROOM_MONTH_NAMES, BASE_DIR / "locale"]
 # Our `ar` date formats (day month year, 24-hour clock) instead of Django's.
 FORMAT_MODULE_PATH = ["core.formats"]
@@ -477,7 +487,7 @@ IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 20 * 1024 
 
 # --- The newsroom's tools: editor, tags, workflow -------------------------------------------------
 
-# The body editor's own menu buttons (image library picker, "read also" link). They only
+# The body editor's own menu buttons (image library picker, "read also" link, embed). They only
 # insert nodes of extensions that are already enabled, so they add nothing to the allowlist.
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
@@ -485,6 +495,7 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "extensions": {
             "ImagePicker": lambda config, allowlist: None,
             "ReadAlso": lambda config, allowlist: None,
+            "Embed": lambda config, allowlist: None,
         },
     }
 ]
@@ -578,6 +589,12 @@ PERMISSIONS_POLICY = (
 # we emit is django-prose-editor's <script type="importmap">, which the admin templates render
 # with the request's nonce (templates/admin/change_form.html); the editor's two fixed styles
 # are allowed by hash in the admin only (security/csp.py).
+EMBED_FRAME_HOSTS = [
+    "https://www.youtube-nocookie.com",
+    "https://platform.twitter.com",
+    "https://t.me",
+    "https://www.facebook.com",
+]
 MEDIA_SOURCES = [SELF, "data:", "blob:"] + ([f"https://{MEDIA_HOST}"] if MEDIA_HOST else [])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -590,6 +607,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         # The push service worker, /sw.js (distribution/, README "Web Push").
         "worker-src": [SELF],
+        # Embedded players and posts (articles/body/embeds.py FRAME_HOSTS): only these hosts,
+        # and no page has such a frame until its reader clicks an embed card.
+        "frame-src": [SELF, *EMBED_FRAME_HOSTS],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],

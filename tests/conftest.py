@@ -244,3 +244,17 @@ def _force_login_passes_second_step(monkeypatch):
     from .second_factor import verified_force_login
 
     monkeypatch.setattr(Client, "force_login", verified_force_login)
+
+
+@pytest.fixture
+def month_names(settings):
+    """month_names(name): the newsroom switched to that set, as settings.py does it."""
+
+    def switch(name):
+        settings.NEWSROOM_MONTH_NAMES = name
+        settings.LOCALE_PATHS = [
+            settings.BASE_DIR / "locale" / "months" / name,
+            settings.BASE_DIR / "locale",
+        ]
+
+    return switch

@@ -25,17 +25,6 @@ MOMENT = datetime(2026, 12, 2, 11, 56, tzinfo=UTC)
 DECEMBER = {"levantine": "كانون الأول", "egyptian": "ديسمبر", "gulf": "ديسمبر"}
 
 
-@pytest.fixture
-def month_names(settings):
-    """month_names(name): the newsroom switched to that set, as settings.py does it."""
-
-    def switch(name):
-        settings.NEWSROOM_MONTH_NAMES = name
-        settings.LOCALE_PATHS = [BASE_DIR / "locale" / "months" / name, BASE_DIR / "locale"]
-
-    return switch
-
-
 def test_the_default_is_levantine_and_the_site_format_is_unchanged():
     assert django_settings.NEWSROOM_MONTH_NAMES == "levantine"
     assert format_datetime(MOMENT) == "2 كانون الأول 2026، 14:56"

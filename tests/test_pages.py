@@ -56,7 +56,10 @@ def assert_no_inline_code_or_foreign_assets(doc):
         assert not any(name.startswith("on") for name in node.attrs), node
         if node.tag == "script" and node.attrs.get("type") != "application/ld+json":
             # JSON-LD is a data block, never executed: a CSP without 'unsafe-inline' allows it.
-            assert node.attrs["src"].startswith("/static/") and "defer" in node.attrs
+            assert node.attrs["src"].startswith("/static/")
+            # Deferred, except prefs.js: it applies the reader's theme and text size before
+            # the first paint (a few lines, no DOM access; DESIGN.md "Reading comfort").
+            assert "defer" in node.attrs or node.attrs["src"].startswith("/static/js/prefs.")
             assert not node.text.strip()
         for name in ("src", "srcset") if node.tag != "a" else ():
             assert not urlsplit(node.attrs.get(name) or "").netloc, node

@@ -35,6 +35,7 @@ BODY_EXTENSIONS = {
         "uploadUrl": reverse_lazy("image_picker_upload"),
         "mediaUrl": settings.MEDIA_URL,
     },
+    "Embed": True,
     "ReadAlso": {
         "searchUrl": reverse_lazy("editor_article_search"),
         "catalogUrl": reverse_lazy("editor_jsi18n"),

@@ -13,11 +13,17 @@
   var pending = [];
   var timer = null;
 
+  // The site's digits (settings.NEWSROOM_DIGITS, on <html data-digits>).
+  var eastern = document.documentElement.dataset.digits === "eastern";
+  function digits(n) {
+    return eastern ? String(n).replace(/[0-9]/g, function (d) { return "٠١٢٣٤٥٦٧٨٩"[d]; }) : String(n);
+  }
+
   function arabicCount(n, one, two, few, many) {
     if (n === 1) return one;
     if (n === 2) return two;
-    if (n >= 3 && n <= 10) return n + " " + few;
-    return n + " " + many;
+    if (n >= 3 && n <= 10) return digits(n) + " " + few;
+    return digits(n) + " " + many;
   }
 
   function relative(date) {

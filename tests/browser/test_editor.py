@@ -1,7 +1,10 @@
 """A journalist uses the real editor: an image from the library with a caption, and a
 "read also" link found by headline search; the public page shows both."""
 
+from datetime import timedelta
 from html import unescape
+
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -20,6 +23,18 @@ def log_in(page, live_server, username):
 def element_screenshot(locator, name):
     ARTIFACTS.mkdir(exist_ok=True)
     locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def start_article(page, headline, section, first_paragraph):
+    page.fill("#id_headline", headline)
+    # The section field is a select2 autocomplete; choosing through its <select> is enough.
+    page.evaluate(
+        "([pk, name]) => document.querySelector('#id_section')"
+        ".add(new Option(name, pk, true, true))",
+        [section.pk, section.name],
+    )
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type(first_paragraph)
 
 
 def media_misses(page):
@@ -42,15 +57,7 @@ def test_journalist_inserts_a_library_image_with_caption_and_a_read_also_link(
     assert toolbar.locator("button[title='إدراج صورة من المكتبة']").count() == 1
     element_screenshot(page.locator(".prose-editor").first, "editor-toolbar")
 
-    page.fill("#id_headline", "مقال فيه صورة ورابط")
-    # The section field is a select2 autocomplete; choosing through its <select> is enough.
-    page.evaluate(
-        "([pk, name]) => document.querySelector('#id_section')"
-        ".add(new Option(name, pk, true, true))",
-        [section.pk, section.name],
-    )
-    page.locator(".ProseMirror[contenteditable=true]").click()
-    page.keyboard.type("فقرة أولى من المقال.")
+    start_article(page, "مقال فيه صورة ورابط", section, "فقرة أولى من المقال.")
 
     toolbar.locator("button[title='إدراج صورة من المكتبة']").click()
     page.fill(".newsroom-picker input[type=search]", "سوق")
@@ -127,3 +134,40 @@ def test_pasting_from_word_into_the_editor_keeps_structure_and_drops_styles(
     for dropped in ["style", "class=", "mso", "<script", "evil.example", "o:p", "lang="]:
         assert dropped not in stored, dropped
     assert page.evaluate("window.pasted") is None
+
+
+def test_journalist_embeds_a_video_with_the_embed_button(
+    page_at, live_server, journalist, make_section, screenshot
+):
+    section = make_section(name="الشأن السوري")
+    page = page_at(390)
+    log_in(page, live_server, journalist.username)
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.wait_for_selector(".prose-menubar")
+    start_article(page, "مقال فيه فيديو", section, "فقرة قبل الفيديو.")
+    toolbar = page.locator(".prose-menubar")
+    toolbar.locator("button", has_text="تضمين").click()
+    dialog = page.locator(".newsroom-embed")
+    # An address from another site is refused with a message, and nothing is inserted.
+    dialog.locator("input[name=url]").fill("https://example.com/video/1")
+    dialog.locator("button[type=submit]").click()
+    assert "يمكن تضمين روابط يوتيوب" in dialog.locator("[role=alert]").inner_text()
+    dialog.locator("input[name=url]").fill("https://youtu.be/dQw4w9WgXcQ")
+    dialog.locator("input[name=title]").fill("مشاهد من حي الشعار")
+    screenshot(page, "editor-embed-390")
+    dialog.locator("button[type=submit]").click()
+    assert page.locator(".newsroom-embed").count() == 0
+
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    article = Article.objects.get(headline="مقال فيه فيديو")
+    link = '<a href="https://youtu.be/dQw4w9WgXcQ" rel="noopener noreferrer">مشاهد من حي الشعار</a>'
+    assert f"<p>{link}</p>" in article.body
+
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=1)
+    )
+    page.goto(live_server.url + article.get_absolute_url())
+    card = page.locator(".article-body figure.embed-youtube")
+    assert card.locator(".embed-title").inner_text() == "مشاهد من حي الشعار"
+    assert page.foreign_requests == []

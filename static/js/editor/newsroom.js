@@ -217,25 +217,19 @@ function uploadForm(options, onUploaded) {
   ])
 }
 
-function insertReadAlso(editor, article) {
+// A paragraph of its own after the block holding the cursor.
+function insertParagraphAfter(editor, content) {
   const { $from } = editor.state.selection
   const position = $from.depth ? $from.after(1) : $from.pos
-  editor
-    .chain()
-    .focus()
-    .insertContentAt(position, {
-      type: "paragraph",
-      content: [
-        { type: "text", text: "اقرأ أيضاً:", marks: [{ type: "bold" }] },
-        { type: "text", text: " " },
-        {
-          type: "text",
-          text: article.headline,
-          marks: [{ type: "link", attrs: { href: article.href } }],
-        },
-      ],
-    })
-    .run()
+  editor.chain().focus().insertContentAt(position, { type: "paragraph", content }).run()
+}
+
+function insertReadAlso(editor, article) {
+  insertParagraphAfter(editor, [
+    { type: "text", text: "اقرأ أيضاً:", marks: [{ type: "bold" }] },
+    { type: "text", text: " " },
+    { type: "text", text: article.headline, marks: [{ type: "link", attrs: { href: article.href } }] },
+  ])
 }
 
 function openReadAlso(editor, options) {
@@ -276,6 +270,67 @@ function openReadAlso(editor, options) {
   ])
   search("")
 }
+
+// «تضمين»: a post's address alone in a paragraph, as a link whose text is the title; the
+// reader's page turns it into a click-to-load card (articles/body/embeds.py decides which
+// addresses; this list only spares the journalist a link that would stay a plain link).
+const EMBED_HOSTS = /^(www\.|m\.|mobile\.)?(youtube\.com|youtu\.be|x\.com|twitter\.com|t\.me|telegram\.me|facebook\.com|fb\.watch)$/
+
+function insertEmbed(editor, href, title) {
+  insertParagraphAfter(editor, [
+    { type: "text", text: title || href, marks: [{ type: "link", attrs: { href } }] },
+  ])
+}
+
+function openEmbed(editor) {
+  const address = crel("input", { type: "url", name: "url", dir: "ltr", required: true })
+  const title = crel("input", { type: "text", name: "title", maxLength: 200 })
+  const error = crel("p", { className: "newsroom-picker-status", role: "alert" })
+  const submit = crel("button", { type: "submit", textContent: gettext("Insert") })
+  const form = crel("form", { className: "newsroom-embed-form" }, [
+    crel("label", {}, [gettext("Post or video address"), address]),
+    crel("label", {}, [gettext("Title (optional)"), title]),
+    crel("p", { textContent: gettext("YouTube, X (Twitter), a Telegram channel post or a Facebook video. Readers see a card and load the player only when they click it.") }),
+    error,
+    submit,
+  ])
+  let dialog
+  address.addEventListener("input", () => {
+    error.textContent = ""
+  })
+  form.addEventListener("submit", (event) => {
+    event.preventDefault()
+    let url
+    try {
+      url = new URL(address.value.trim())
+    } catch {
+      error.textContent = gettext("This is not a web address.")
+      return
+    }
+    if (!/^https?:$/.test(url.protocol) || !EMBED_HOSTS.test(url.hostname)) {
+      error.textContent = gettext("Only YouTube, X, Telegram and Facebook addresses can be embedded.")
+      return
+    }
+    insertEmbed(editor, url.href, title.value.trim())
+    dialog.close()
+  })
+  dialog = openDialog(editor, "newsroom-embed", gettext("Embed"), [form])
+  address.focus()
+}
+
+export const Embed = Extension.create({
+  name: "embed",
+
+  addMenuItems({ menu, buttons }) {
+    menu.defineItem({
+      name: "embed",
+      groups: "nodes",
+      command: (editor) => openEmbed(editor),
+      button: buttons.text(gettext("Embed"), "Embed a video or a post"),
+      enabled: (editor) => editor.isEditable,
+    })
+  },
+})
 
 // Titles the package sets without gettext ("bold", "heading 2", ...) are translated here.
 function translateMenu(definedItems) {
