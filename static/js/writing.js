@@ -58,7 +58,7 @@
     const update = (editor) => {
       const words = wordCount(editor.getText())
       const minutes = Math.max(1, Math.round(words / perMinute))
-      const reading = counted(minutes, "دقيقة واحدة", "دقيقتان", "دقائق", "دقيقة")
+      const reading = counted(minutes, "دقيقة واحدة", "دقيقتين", "دقائق", "دقيقة") // after «نحو»: genitive
       stats.innerHTML = ""
       const count = document.createElement("span")
       count.className = "body-words"
