@@ -37,10 +37,22 @@ _counter = itertools.count(1)
 
 class OneRequestAtATime(ThreadedWSGIServer):
     lock = threading.Lock()
+    # Set by a browser test as it ends: a request arriving afterwards (a closed page's
+    # beacon) is refused without touching the database the test's teardown is flushing.
+    paused = False
+
+    @classmethod
+    def pause(cls):
+        cls.paused = True
+        with cls.lock:  # the request in progress, if any, finishes first
+            pass
 
     def set_app(self, application):
         def serial(environ, start_response):
             with self.lock:
+                if self.paused:
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                    return [b"test over"]
                 response = application(environ, start_response)
                 try:
                     return [b"".join(response)]
@@ -63,6 +75,11 @@ def pytest_collection_modifyitems(config, items):
         if len(kept) != len(items):
             config.hook.pytest_deselected(items=[i for i in items if i not in kept])
             items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _live_server_answers():
+    OneRequestAtATime.paused = False
 
 
 @pytest.fixture(autouse=True)

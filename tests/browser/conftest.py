@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import IN_CI
+from ..conftest import IN_CI, OneRequestAtATime
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -87,6 +87,9 @@ def page_at(browser, live_server):
         time.sleep(0.3)
     for context in contexts:
         context.close()
+    # A request still on its way would meet the flush on SQLite's shared connection ("database
+    # table is locked"): the live server answers nothing more until the next test.
+    OneRequestAtATime.pause()
 
 
 @pytest.fixture
