@@ -513,3 +513,18 @@ def test_following_a_coverage_that_sends_no_pushes_is_refused(
         assert response.status_code == 400
         assert response.json()["error"] == "هذه التغطية لا تُرسل تنبيهات الآن."
     assert not PushSubscription.objects.exists()
+
+
+def test_only_an_editor_can_tick_the_coverages_push_box(client, editor, journalist, coverage):
+    url = reverse("admin:live_livecoverage_change", args=[coverage.pk])
+    LiveCoverage.objects.filter(pk=coverage.pk).update(push_key_entries=False)
+    client.force_login(editor)
+    data = form_data(client.get(url), "livecoverage_form") | {"push_key_entries": "on"}
+    assert client.post(url, data).status_code == 302
+    coverage.refresh_from_db()
+    assert coverage.push_key_entries is True
+    client.force_login(journalist)
+    data["push_key_entries"] = ""
+    assert client.post(url, data).status_code == 403  # the coverage form is the editors'
+    coverage.refresh_from_db()
+    assert coverage.push_key_entries is True
