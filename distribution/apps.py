@@ -25,3 +25,5 @@ class DistributionConfig(AppConfig):
         article_went_live.connect(push.went_live, dispatch_uid="push-went-live")
         form_saved.connect(push.form_saved, dispatch_uid="push-form-saved")
         clock.every(settings.EVENTS_TICK_SECONDS)(posting.scheduled_entries_due)
+        post_save.connect(push.entry_saved, sender=LiveEntry, dispatch_uid="push-entry")
+        clock.every(settings.EVENTS_TICK_SECONDS)(push.scheduled_entries_due)

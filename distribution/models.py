@@ -66,8 +66,8 @@ class PushSubscription(models.Model):
     endpoint = models.URLField("عنوان خدمة الإشعارات", max_length=1000)
     p256dh = models.CharField("مفتاح التشفير", max_length=200)
     auth = models.CharField("سر المصادقة", max_length=100)
-    # "breaking" (every article an editor marks «إشعار عاجل») or "live:<article id>" (one
-    # live story; the model and the form accept it, the sending of live entries is not built).
+    # "breaking" (every article an editor marks «إشعار عاجل») or "live:<coverage id>" (the
+    # key entries of one live story whose coverage is ticked «إشعار بالأحداث المهمة»).
     # A browser has one endpoint: following breaking news and a live story is two rows.
     topic = models.CharField("الموضوع", max_length=40, default=BREAKING, db_index=True)
     created = models.DateTimeField("اشترك في", auto_now_add=True)

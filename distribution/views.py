@@ -13,6 +13,9 @@ from django.middleware.csrf import get_token
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.models import Article
+from live.models import LiveCoverage
+
 from .models import PushSubscription
 
 MAX_BODY_BYTES = 4096  # a subscription is ~400 bytes of JSON
@@ -107,12 +110,30 @@ def subscribe(request, data):
         raise Invalid("مفاتيح الاشتراك مفقودة.")
     p256dh = decoded(keys.get("p256dh"), 65, "التشفير")
     auth = decoded(keys.get("auth"), 16, "المصادقة")
+    topic = topic_of(data.get("topic"))
+    if topic != PushSubscription.BREAKING and not followable(int(topic[5:])):
+        raise Invalid("هذه التغطية لا تُرسل تنبيهات الآن.")
     PushSubscription.objects.update_or_create(
-        endpoint=endpoint,
-        topic=topic_of(data.get("topic")),
-        defaults={"p256dh": p256dh, "auth": auth},
+        endpoint=endpoint, topic=topic, defaults={"p256dh": p256dh, "auth": auth}
     )
-    return JsonResponse({"ok": True, "message": "ستصلك تنبيهات الأخبار العاجلة."})
+    return JsonResponse({"ok": True, "message": MESSAGES[topic == PushSubscription.BREAKING][0]})
+
+
+MESSAGES = {
+    True: ("ستصلك تنبيهات الأخبار العاجلة.", "أُوقفت تنبيهات الأخبار العاجلة."),
+    False: ("ستصلك تنبيهات الأحداث المهمة في هذه التغطية.", "أُوقفت تنبيهات هذه التغطية."),
+}
+
+
+def followable(coverage_pk):
+    """A live story readers can follow: live now, ticked «إشعار بالأحداث المهمة», its
+    article public (the same conditions as the control on its page)."""
+    return LiveCoverage.objects.filter(
+        pk=coverage_pk,
+        state=LiveCoverage.State.LIVE,
+        push_key_entries=True,
+        article__in=Article.objects.published(),
+    ).exists()
 
 
 @require_POST
@@ -124,10 +145,13 @@ def unsubscribe(request, data):
         raise Invalid("عنوان خدمة الإشعارات مفقود أو طويل جدًا.")
     # With a topic, that one; without, every topic of this browser (it unsubscribed).
     subscriptions = PushSubscription.objects.filter(endpoint=endpoint)
+    breaking = True
     if data.get("topic") is not None:
-        subscriptions = subscriptions.filter(topic=topic_of(data["topic"]))
+        topic = topic_of(data["topic"])
+        subscriptions = subscriptions.filter(topic=topic)
+        breaking = topic == PushSubscription.BREAKING
     subscriptions.delete()
-    return JsonResponse({"ok": True, "message": "أُوقفت تنبيهات الأخبار العاجلة."})
+    return JsonResponse({"ok": True, "message": MESSAGES[breaking][1]})
 
 
 @require_GET

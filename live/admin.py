@@ -33,7 +33,14 @@ class LiveCoverageAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["article__headline"]
     autocomplete_fields = ["article"]
-    fields = ["article", "state", "started_at", "ended_at", "post_key_entries_to_telegram"]
+    fields = [
+        "article",
+        "state",
+        "started_at",
+        "ended_at",
+        "post_key_entries_to_telegram",
+        "push_key_entries",
+    ]
 
     def has_module_permission(self, request):
         return workflow.can_post(request.user)

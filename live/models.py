@@ -52,6 +52,12 @@ class LiveCoverage(models.Model):
         default=False,
         help_text="كل تحديث يُعلَّم «مهم» يُرسل نصّه ورابطه إلى قناة تيليغرام لحظة ظهوره للقراء.",
     )
+    push_key_entries = models.BooleanField(
+        "إشعار بالأحداث المهمة",
+        default=False,
+        help_text="يعرض في صفحة التغطية زر «تنبيهات هذه التغطية»، وكل تحديث يُعلَّم «مهم» يصل "
+        "إشعاراً إلى المشتركين فيها لحظة ظهوره للقراء.",
+    )
 
     class Meta:
         verbose_name = "تغطية مباشرة"

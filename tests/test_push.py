@@ -17,6 +17,7 @@ from distribution import push
 from distribution.models import PushDelivery, PushSubscription
 from events import sweep
 from events.models import ArticleEvent, Watermark
+from live.models import LiveCoverage, LiveEntry
 
 from .adminform import change_url, form_data
 from .dom import parse_html
@@ -231,7 +232,9 @@ def csrf_client(db):
     return Client(enforce_csrf_checks=True)
 
 
-def test_subscribe_and_unsubscribe(service, browser, csrf_client):
+def test_subscribe_and_unsubscribe(service, browser, csrf_client, make_article):
+    coverage = LiveCoverage.objects.create(article=make_article(), push_key_entries=True)
+    live_topic = f"live:{coverage.pk}"
     body = {
         "endpoint": service.endpoint("abc"),
         "keys": {"p256dh": browser.p256dh, "auth": browser.auth},
@@ -244,12 +247,14 @@ def test_subscribe_and_unsubscribe(service, browser, csrf_client):
     post_json(csrf_client, "push_subscribe", body)  # twice: still one row
     assert PushSubscription.objects.get().endpoint == service.endpoint("abc")
     # The same browser following a live story too: a second row, removed on its own.
-    post_json(csrf_client, "push_subscribe", body | {"topic": "live:42"})
+    response = post_json(csrf_client, "push_subscribe", body | {"topic": live_topic})
+    assert response.json()["message"] == "ستصلك تنبيهات الأحداث المهمة في هذه التغطية."
     assert PushSubscription.objects.filter(endpoint=body["endpoint"]).count() == 2
-    unfollow = {"endpoint": body["endpoint"], "topic": "live:42"}
-    assert post_json(csrf_client, "push_unsubscribe", unfollow).status_code == 200
+    unfollow = {"endpoint": body["endpoint"], "topic": live_topic}
+    response = post_json(csrf_client, "push_unsubscribe", unfollow)
+    assert response.json()["message"] == "أُوقفت تنبيهات هذه التغطية."
     assert PushSubscription.objects.get().topic == "breaking"
-    post_json(csrf_client, "push_subscribe", body | {"topic": "live:42"})
+    post_json(csrf_client, "push_subscribe", body | {"topic": live_topic})
     # The browser unsubscribed: every topic goes.
     response = post_json(csrf_client, "push_unsubscribe", {"endpoint": body["endpoint"]})
     assert response.status_code == 200 and not PushSubscription.objects.exists()
@@ -349,3 +354,177 @@ def test_the_payload_carries_the_social_image_and_a_short_body(
     assert data["image"].endswith(image.renditions["social"][0].rsplit("/", 1)[-1])
     assert len(data["body"]) <= push.BODY_LIMIT + 1 and data["body"].endswith("كلمة…")
     assert len(json.dumps(data).encode()) < 3000  # push services take 4 KB, encrypted
+
+
+# Live stories: key entries to the `live:<coverage id>` subscribers ------------------------
+
+
+@pytest.fixture
+def coverage(make_article):
+    article = make_article(headline="تغطية مباشرة: الانتخابات البلدية")
+    return LiveCoverage.objects.create(article=article, push_key_entries=True)
+
+
+def follow(service, browser, topic, *names):
+    PushSubscription.objects.bulk_create(
+        PushSubscription(
+            endpoint=service.endpoint(name), p256dh=browser.p256dh, auth=browser.auth, topic=topic
+        )
+        for name in names
+    )
+
+
+def test_a_key_entry_reaches_each_follower_of_its_coverage_once_and_nobody_else(
+    service, browser, coverage, make_article, committed, settings
+):
+    settings.PUSH_BATCH_SIZE = 2  # three batches for the five followers
+    other = LiveCoverage.objects.create(article=make_article(), push_key_entries=True)
+    follow(service, browser, f"live:{coverage.pk}", "a", "b", "c", "d", "gone")
+    follow(service, browser, "breaking", "breaking-1", "breaking-2")
+    follow(service, browser, f"live:{other.pk}", "other-1")
+    service.script["/push/gone"] = [410]
+
+    with committed():
+        LiveEntry.objects.create(coverage=coverage, body="<p>تحديث عادي بلا علامة</p>")
+    assert service.requests == []  # not a key entry: nothing
+
+    with committed():
+        key = LiveEntry.objects.create(
+            coverage=coverage,
+            title="إغلاق صناديق الاقتراع",
+            body="<p>أُغلقت الصناديق في المدينة.</p>",
+            is_key=True,
+        )
+    assert sorted(service.paths()) == ["/push/a", "/push/b", "/push/c", "/push/d", "/push/gone"]
+    for recorded in service.requests:
+        assert json.loads(browser.decrypt(recorded.body)) == {
+            "title": "تغطية مباشرة: الانتخابات البلدية",
+            "body": "إغلاق صناديق الاقتراع",
+            "url": f"http://testserver-site{coverage.article.get_absolute_url()}#entry-{key.pk}",
+            "image": "",
+            "tag": f"live-entry-{key.pk}",
+        }
+    assert not PushSubscription.objects.filter(endpoint=service.endpoint("gone")).exists()
+    assert PushDelivery.objects.filter(entry=key).count() == 4
+
+    # Run again, edit the entry, withdraw and publish it again: nothing more.
+    push.fan_out_entry(key.pk)
+    with committed():
+        push.want_entry(key)
+    for status in (LiveEntry.Status.DRAFT, LiveEntry.Status.PUBLISHED):
+        with committed():
+            key.status = status
+            key.body = "<p>أُغلقت الصناديق، مصحَّح.</p>"
+            key.save()
+    assert len(service.requests) == 5
+
+    # An entry without a title: its text, cut between words.
+    words = " ".join(["كلمة"] * 60)
+    with committed():
+        untitled = LiveEntry.objects.create(coverage=coverage, body=f"<p>{words}</p>", is_key=True)
+    body = json.loads(browser.decrypt(service.requests[-1].body))["body"]
+    assert body.endswith("كلمة…") and len(body) <= push.BODY_LIMIT + 1
+    assert PushDelivery.objects.filter(entry=untitled).count() == 4
+
+
+def test_key_entries_of_a_coverage_without_the_tick_push_nothing(
+    service, browser, coverage, committed
+):
+    LiveCoverage.objects.filter(pk=coverage.pk).update(push_key_entries=False)
+    coverage.refresh_from_db()
+    follow(service, browser, f"live:{coverage.pk}", "a")
+    with committed():
+        LiveEntry.objects.create(coverage=coverage, body="<p>مهم</p>", is_key=True)
+    with committed():
+        push.scheduled_entries_due()
+    assert service.requests == []
+
+
+def test_a_scheduled_key_entry_is_pushed_once_when_its_time_comes(
+    service, browser, coverage, committed, db_clock
+):
+    follow(service, browser, f"live:{coverage.pk}", "a", "b")
+    now = timezone.now()
+    with committed():
+        key = LiveEntry.objects.create(
+            coverage=coverage,
+            body="<p>مؤتمر صحفي للجنة الانتخابات</p>",
+            is_key=True,
+            published_at=now + timedelta(minutes=5),
+        )
+    db_clock(now)
+    with committed():
+        push.scheduled_entries_due()
+    assert service.requests == []
+    db_clock(now + timedelta(minutes=6))
+    for _ in range(3):  # ticks of two workers' clocks
+        with committed():
+            push.scheduled_entries_due()
+    assert sorted(service.paths()) == ["/push/a", "/push/b"]
+    assert json.loads(browser.decrypt(service.requests[0].body))["url"].endswith(f"#entry-{key.pk}")
+
+
+def test_the_live_page_offers_its_own_control_only_while_live_and_ticked(
+    client, settings, coverage
+):
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = PUBLIC, PRIVATE
+    url = coverage.article.get_absolute_url()
+
+    def controls():
+        response = client.get(url)
+        assert response.status_code == 200 and not response.cookies
+        assert "csrf" not in response.content.decode().lower()
+        page = parse_html(response.content.decode())
+        return {b.clean_text: b.attrs for b in page.find_all("button", cls="push-button")}
+
+    found = controls()
+    assert found["تنبيهات هذه التغطية"]["data-push-topic"] == f"live:{coverage.pk}"
+    assert "hidden" in found["تنبيهات هذه التغطية"]
+    assert "data-push-topic" not in found["تنبيهات الأخبار العاجلة"]
+    coverage.push_key_entries = False
+    coverage.save()
+    assert list(controls()) == ["تنبيهات الأخبار العاجلة"]
+    coverage.push_key_entries = True
+    coverage.state = LiveCoverage.State.ENDED
+    coverage.save()
+    assert list(controls()) == ["تنبيهات الأخبار العاجلة"]
+    settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
+    coverage.state = LiveCoverage.State.LIVE
+    coverage.save()
+    assert controls() == {}
+
+
+def test_following_a_coverage_that_sends_no_pushes_is_refused(
+    service, browser, csrf_client, coverage
+):
+    body = {
+        "endpoint": service.endpoint("x"),
+        "keys": {"p256dh": browser.p256dh, "auth": browser.auth},
+    }
+    cases = [
+        (coverage.pk, {"push_key_entries": False}),  # not ticked
+        (coverage.pk, {"state": LiveCoverage.State.ENDED}),  # over
+        (coverage.pk + 1000, {}),  # no such coverage
+    ]
+    for pk, changes in cases:
+        fields = {"push_key_entries": True, "state": LiveCoverage.State.LIVE} | changes
+        LiveCoverage.objects.filter(pk=coverage.pk).update(**fields)
+        response = post_json(csrf_client, "push_subscribe", body | {"topic": f"live:{pk}"})
+        assert response.status_code == 400
+        assert response.json()["error"] == "هذه التغطية لا تُرسل تنبيهات الآن."
+    assert not PushSubscription.objects.exists()
+
+
+def test_only_an_editor_can_tick_the_coverages_push_box(client, editor, journalist, coverage):
+    url = reverse("admin:live_livecoverage_change", args=[coverage.pk])
+    LiveCoverage.objects.filter(pk=coverage.pk).update(push_key_entries=False)
+    client.force_login(editor)
+    data = form_data(client.get(url), "livecoverage_form") | {"push_key_entries": "on"}
+    assert client.post(url, data).status_code == 302
+    coverage.refresh_from_db()
+    assert coverage.push_key_entries is True
+    client.force_login(journalist)
+    data["push_key_entries"] = ""
+    assert client.post(url, data).status_code == 403  # the coverage form is the editors'
+    coverage.refresh_from_db()
+    assert coverage.push_key_entries is True

@@ -1,16 +1,27 @@
-// The «تنبيهات الأخبار العاجلة» control (distribution/, README "Web Push"). The button is
-// hidden in the HTML and shown only where the browser can receive pushes; nothing is asked
-// of the reader until the button is pressed. A second press stops the notifications.
+// The push controls (distribution/, README "Web Push"): «تنبيهات الأخبار العاجلة» on article
+// pages and, on a live story, «تنبيهات هذه التغطية» (data-push-topic="live:<id>"). Buttons
+// are hidden in the HTML and shown only where the browser can receive pushes; nothing is
+// asked of the reader until a button is pressed. A second press stops that topic. A browser
+// has one push subscription for every topic; it is dropped when no topic is left.
 (function () {
   "use strict";
-  var button = document.querySelector("[data-push-key]");
-  if (!button) return;
+  var buttons = document.querySelectorAll("[data-push-key]");
+  if (!buttons.length) return;
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.isSecureContext) {
     return;
   }
-  var status = document.querySelector("[data-push-status]");
-  var say = function (text) { if (status) status.textContent = text; };
-  button.hidden = false;
+  var STORE = "newsroom-push-topics";
+
+  // The topics this browser follows (kept in the browser: the server knows no reader).
+  var topics = function (sub) {
+    var stored = null;
+    try { stored = JSON.parse(localStorage.getItem(STORE)); } catch (e) { stored = null; }
+    if (!Array.isArray(stored)) stored = sub ? ["breaking"] : [];  // subscribed before topics
+    return stored;
+  };
+  var keep = function (list) {
+    try { localStorage.setItem(STORE, JSON.stringify(list)); } catch (e) { /* private mode */ }
+  };
 
   var keyBytes = function (base64url) {
     var padded = base64url.replace(/-/g, "+").replace(/_/g, "/");
@@ -40,41 +51,63 @@
       });
   };
 
-  var show = function (on) { button.setAttribute("aria-pressed", on ? "true" : "false"); };
-
   var registration = navigator.serviceWorker.register("/sw.js", { scope: "/" });
-  registration
-    .then(function (reg) { return reg.pushManager.getSubscription(); })
-    .then(function (sub) { show(Boolean(sub)); })
-    .catch(function () { show(false); });
 
-  button.addEventListener("click", function () {
-    button.disabled = true;
-    var done = function () { button.disabled = false; };
+  Array.prototype.forEach.call(buttons, function (button) {
+    var topic = button.dataset.pushTopic || "breaking";
+    var status = button.parentNode.querySelector("[data-push-status]");
+    var say = function (text) { if (status) status.textContent = text; };
+    var show = function (on) { button.setAttribute("aria-pressed", on ? "true" : "false"); };
+    button.hidden = false;
+
     registration
-      .then(function (reg) { return reg.pushManager.getSubscription().then(function (sub) { return [reg, sub]; }); })
-      .then(function (pair) {
-        var reg = pair[0], sub = pair[1];
-        if (sub) {
-          var endpoint = sub.endpoint;
-          return sub.unsubscribe()
-            .then(function () { return post("/push/unsubscribe/", { endpoint: endpoint }); })
-            .then(function (answer) { show(false); say(answer.message); });
+      .then(function (reg) { return reg.pushManager.getSubscription(); })
+      .then(function (sub) { show(Boolean(sub) && topics(sub).indexOf(topic) !== -1); })
+      .catch(function () { show(false); });
+
+    var subscription = function (reg, sub) {
+      if (sub) return Promise.resolve(sub);
+      return Notification.requestPermission().then(function (permission) {
+        if (permission !== "granted") {
+          throw new Error("لم يُسمح بالإشعارات في المتصفح.");
         }
-        return Notification.requestPermission().then(function (permission) {
-          if (permission !== "granted") {
-            throw new Error("لم يُسمح بالإشعارات في المتصفح.");
+        return reg.pushManager
+          .subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(button.dataset.pushKey) })
+          .catch(function () { throw new Error("تعذّر الاشتراك في خدمة الإشعارات في هذا المتصفح."); });
+      });
+    };
+
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      var done = function () { button.disabled = false; };
+      registration
+        .then(function (reg) { return reg.pushManager.getSubscription().then(function (sub) { return [reg, sub]; }); })
+        .then(function (pair) {
+          var reg = pair[0], sub = pair[1];
+          var list = topics(sub);
+          if (sub && list.indexOf(topic) !== -1) {
+            var endpoint = sub.endpoint;
+            var rest = list.filter(function (t) { return t !== topic; });
+            return post("/push/unsubscribe/", { endpoint: endpoint, topic: topic })
+              .then(function (answer) {
+                keep(rest);
+                show(false);
+                say(answer.message);
+                if (!rest.length) return sub.unsubscribe();
+              });
           }
-          return reg.pushManager
-            .subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(button.dataset.pushKey) })
-            .catch(function () { throw new Error("تعذّر الاشتراك في خدمة الإشعارات في هذا المتصفح."); });
-        }).then(function (created) {
-          var json = created.toJSON();
-          return post("/push/subscribe/", { endpoint: json.endpoint, keys: json.keys, topic: "breaking" })
-            .then(function (answer) { show(true); say(answer.message); });
-        });
-      })
-      .catch(function (error) { say(error.message || "تعذّر تفعيل التنبيهات."); })
-      .then(done, done);
+          return subscription(reg, sub).then(function (created) {
+            var json = created.toJSON();
+            return post("/push/subscribe/", { endpoint: json.endpoint, keys: json.keys, topic: topic })
+              .then(function (answer) {
+                keep(list.concat([topic]));
+                show(true);
+                say(answer.message);
+              });
+          });
+        })
+        .catch(function (error) { say(error.message || "تعذّر تفعيل التنبيهات."); })
+        .then(done, done);
+    });
   });
 })();

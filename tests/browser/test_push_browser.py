@@ -126,3 +126,38 @@ def test_the_control_stays_hidden_without_vapid_keys(page_at, live_server, setti
     page.goto(live_server.url + article.get_absolute_url())
     assert page.locator("[data-push-key]").count() == 0
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_live_page_offers_its_own_control_beside_breaking_news(
+    page_at, live_server, screenshot, vapid, make_article, width
+):
+    from live.models import LiveCoverage, LiveEntry
+
+    article = make_article(headline="تغطية مباشرة: الانتخابات البلدية")
+    coverage = LiveCoverage.objects.create(article=article, push_key_entries=True)
+    LiveEntry.objects.create(coverage=coverage, title="فتح الصناديق", body="<p>بدأ الاقتراع.</p>")
+    page = page_at(width)
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    page.add_init_script(COUNT_PROMPTS)
+    page.goto(live_server.url + article.get_absolute_url())
+
+    live_button = page.get_by_role("button", name="تنبيهات هذه التغطية")
+    live_button.wait_for(state="visible")
+    assert page.get_by_role("button", name="تنبيهات الأخبار العاجلة").is_visible()
+    assert live_button.get_attribute("data-push-topic") == f"live:{coverage.pk}"
+    assert live_button.get_attribute("aria-pressed") == "false"
+    assert page.evaluate("window.__prompts") == 0  # nothing asked on page load
+    # The control sits in the live block's header, under the story's title.
+    assert page.locator(".live-header .push-control-live").count() == 1
+    live_button.click()
+    wait_for_js(page, "document.getElementById('push-status-live').textContent !== ''")
+    assert page.evaluate("window.__prompts") == 1
+    assert page.locator("#push-status-live").inner_text() in (
+        "تعذّر الاشتراك في خدمة الإشعارات في هذا المتصفح.",
+        "ستصلك تنبيهات الأحداث المهمة في هذه التغطية.",
+    )
+    assert page.locator("#push-status").inner_text() == ""  # the other control's line
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, f"push-control-live-{width}")
+    assert page.foreign_requests == []
