@@ -29,6 +29,11 @@ user, _ = User.objects.get_or_create(username="bench-live", defaults={"is_staff"
     "is_superuser": True, "first_name": "مراسل", "last_name": "الميدان"})
 user.set_password(PASSWORD)
 user.save()
+# Staff pass a second step after the password (staff/): one backup code for this run.
+from django_otp.plugins.otp_static.models import StaticDevice
+StaticDevice.objects.filter(user=user).delete()
+device = StaticDevice.objects.create(user=user, name="bench", confirmed=True)
+device.token_set.create(token=PASSWORD[:16].lower())
 article = Article.objects.published().order_by("-published_at").first()
 coverage, _ = LiveCoverage.objects.get_or_create(article=article)
 print(json.dumps({"article": article.pk, "coverage": coverage.pk,
@@ -87,6 +92,11 @@ def run(base, manage_shell, args, password):
     )
     if status != 302:
         raise SystemExit(f"the bench journalist's login answered {status}")
+    status, _ = journalist.post_form(
+        "/admin/second-factor/?next=/admin/", {"code": password[:16].lower(), "next": "/admin/"}
+    )
+    if status != 302:
+        raise SystemExit(f"the bench journalist's second step answered {status}")
 
     parts = urlsplit(base)
     lock = threading.Lock()
