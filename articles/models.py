@@ -134,13 +134,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_credits(self):
         """Each article's authors and tags in its own row, as JSON arrays: `author_rows`
-        ([through id, username, first name, last name]) and `tag_rows` ([name, slug]). An
+        ([through id, username, first name, last name, user id]) and `tag_rows` ([name, slug]). An
         article page reads them so, not with two prefetch queries (1.3 ms of a render)."""
         authors = Article.authors.through.objects.filter(article=OuterRef("pk"))
         tags = ArticleTag.objects.filter(content_object=OuterRef("pk"))
         return self.annotate(
             author_rows=rows_of(
-                authors, "article", F("id"), "user__username", "user__first_name", "user__last_name"
+                authors,
+                "article",
+                F("id"),
+                "user__username",
+                "user__first_name",
+                "user__last_name",
+                "user_id",
             ),
             tag_rows=rows_of(tags, "content_object", "tag__name", "tag__slug"),
         )

@@ -20,6 +20,10 @@ article_expired = Signal()
 # A breaking article's strip time (breaking_until) passed.
 article_breaking_ended = Signal()
 
+# Sent after a bulk write that bypasses save() changed what articles show (the WordPress
+# import's link pass rewrites bodies with bulk_update), with `pks`, inside the transaction.
+articles_rewritten = Signal()
+
 # Sent by the article admin after its change or add form saved an article (inside the same
 # transaction), with `article`, `user` (who saved) and `request`.
 form_saved = Signal()

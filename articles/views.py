@@ -117,10 +117,13 @@ def article_page(page_rows, pk):
     article = page_rows.filter(pk=pk).first()
     if article is None:
         raise Http404
+    rows = sorted(article.author_rows or [])
     authors = [
         Credit(username, f"{first} {last}".strip() or username)
-        for _, username, first, last in sorted(article.author_rows or [])
+        for _, username, first, last, _ in rows
     ]
+    # The byline shows the authors' names: renaming one purges u<id> (edge/receivers.py).
+    surrogate.add(*(f"u{user}" for *_, user in rows))
     tags = [TagLink(name, object_url("tag", slug)) for name, slug in sorted(article.tag_rows or [])]
     corrections = list(article.public_corrections.all()) if article.has_corrections else []
     return article, {"authors": authors, "tags": tags, "corrections": corrections}

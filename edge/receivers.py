@@ -110,7 +110,8 @@ def image_changed(sender, instance, **kwargs):
 
 
 def user_changed(sender, instance, **kwargs):
-    """An author's name shows on their page."""
+    """An author's name shows on their page and in their articles' bylines (both carry
+    u<id>)."""
     if not invisible(kwargs):
         purge_after_commit({f"u{instance.pk}"}, using=kwargs["using"])
 
@@ -136,6 +137,13 @@ def went_live_or_expired(sender, article, **kwargs):
     """A scheduled publication or an expiry, which no save announces (events/)."""
     if active():
         purge_after_commit(article_keys(article.pk, only_public=False))
+
+
+def articles_rewritten(sender, pks, **kwargs):
+    """Bodies rewritten in bulk (no save signal): the pages of those readers can see."""
+    if active():
+        public = Article.objects.published().filter(pk__in=pks).values_list("pk", flat=True)
+        purge_after_commit({f"a{pk}" for pk in public})
 
 
 def breaking_ended(sender, article, **kwargs):
@@ -166,3 +174,4 @@ def connect():
     article_signals.article_went_live.connect(went_live_or_expired, dispatch_uid=f"{uid}-live")
     article_signals.article_expired.connect(went_live_or_expired, dispatch_uid=f"{uid}-exp")
     article_signals.article_breaking_ended.connect(breaking_ended, dispatch_uid=f"{uid}-brk")
+    article_signals.articles_rewritten.connect(articles_rewritten, dispatch_uid=f"{uid}-bulk")

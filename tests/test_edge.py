@@ -17,7 +17,7 @@ from django.urls import resolve, reverse
 
 from articles import workflow
 from articles.models import Article, Correction
-from articles.signals import article_expired, article_went_live
+from articles.signals import article_expired, article_went_live, articles_rewritten
 from edge.purge import PurgeBatchMiddleware, purge_after_commit
 from jobs.models import Job
 from jobs.queue import retry
@@ -95,6 +95,8 @@ def test_an_article_page_names_itself_its_image_and_its_related_cards(
     related = make_article(section=world.section, tags=[world.tag])
     keys = keys_of(client.get(world.article.get_absolute_url()))
     assert {f"a{world.article.pk}", f"i{image.pk}", f"a{related.pk}", "nav", "breaking"} <= keys
+    # The byline: renaming the author purges u<id>, this page with it.
+    assert f"u{world.author.pk}" in keys
     # Its section's listing key would purge every article page of the section on every
     # publication in it: an article page never carries s<id>.
     assert f"s{world.section.pk}" not in keys
@@ -346,6 +348,8 @@ def test_sections_tags_images_corrections_and_live_entries_purge_their_keys(
     assert purged(world.other.save) == {"nav", f"s{world.other.pk}"}
     world.tag.name = "انتخابات برلمانية"
     assert purged(world.tag.save) == {f"t{world.tag.pk}", f"a{world.article.pk}"}
+    world.author.first_name = "سلمى"
+    assert purged(world.author.save) == {f"u{world.author.pk}"}
     image = make_image()
     world.article.lead_image = image
     world.article.save()
@@ -369,6 +373,16 @@ def test_go_live_and_expiry_events_purge_the_article_keys(world, varnish, commit
         keys = varnish_keys(varnish)[0]
         assert {f"a{world.article.pk}", f"s{world.section.pk}", "home"} <= keys
         assert f"s{world.other.pk}" not in keys
+
+
+def test_bodies_rewritten_in_bulk_purge_the_public_pages_among_them(
+    world, varnish, committed, make_article
+):
+    """The WordPress import's link pass rewrites bodies with bulk_update (no save signal)."""
+    draft = make_article(status=Article.Status.DRAFT)
+    with committed():
+        articles_rewritten.send(sender=Article, pks=[world.article.pk, draft.pk])
+    assert varnish_keys(varnish) == [{f"a{world.article.pk}"}]
 
 
 def test_every_varnish_server_is_purged(world, settings, fake_edge, committed):

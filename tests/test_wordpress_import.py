@@ -16,6 +16,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article
 from articles.roles import JOURNALISTS
+from articles.signals import articles_rewritten
 from images.models import Image
 from redirects.models import Redirect
 from sections.models import Section
@@ -140,6 +141,22 @@ def test_bodies_are_converted_and_sanitized(imported):
     assert "<td>خلية</td>" in broken
     seed = by_wp_id(10).body
     assert "<!--" not in seed and "wp-block" not in seed and "old.example.com" not in seed
+
+
+def test_the_link_pass_announces_the_bodies_it_rewrote(db, uploads, committed):
+    """bulk_update sends no save signal: the edge hears of the rewritten bodies so."""
+    rewritten = []
+
+    def heard(sender, pks, **kwargs):
+        rewritten.extend(pks)
+
+    articles_rewritten.connect(heard)
+    try:
+        with committed():
+            run_import(uploads=str(uploads))
+    finally:
+        articles_rewritten.disconnect(heard)
+    assert by_wp_id(10).pk in rewritten  # the seed's read-also links were resolved
 
 
 def test_a_duplicate_slug_gets_a_suffix_and_is_reported(imported):

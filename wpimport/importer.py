@@ -30,6 +30,7 @@ from django.core.files import File
 from django.db import DatabaseError, reset_queries, transaction
 from django.utils import timezone
 
+from articles import signals as article_signals
 from articles.body.editor import BODY_MAX_LENGTH
 from articles.body.sanitize import sanitize_body
 from articles.models import Article, ArticleTag, html_to_text
@@ -776,6 +777,10 @@ class Importer:
                     self.report.counts["read-also links"] += counts["read-also links"]
             Article.objects.bulk_update(changed, ["body", "search_title", "search_body"])
             index_articles(changed)  # SQLite's search table (nothing to do on PostgreSQL)
+            if changed:
+                article_signals.articles_rewritten.send(
+                    sender=Article, pks=[article.pk for article in changed]
+                )
         if pending:
             transaction.on_commit(bump_generation)
 
