@@ -122,8 +122,8 @@ def article_page(page_rows, pk):
         Credit(username, f"{first} {last}".strip() or username)
         for _, username, first, last, _ in rows
     ]
-    # The byline shows the authors' names: renaming one purges u<id> (edge/receivers.py).
-    surrogate.add(*(f"u{user}" for *_, user in rows))
+    # The byline shows the authors' names: renaming one purges b<id> (edge/receivers.py).
+    surrogate.add(*(f"b{user}" for *_, user in rows))
     tags = [TagLink(name, object_url("tag", slug)) for name, slug in sorted(article.tag_rows or [])]
     corrections = list(article.public_corrections.all()) if article.has_corrections else []
     return article, {"authors": authors, "tags": tags, "corrections": corrections}

@@ -110,10 +110,9 @@ def image_changed(sender, instance, **kwargs):
 
 
 def user_changed(sender, instance, **kwargs):
-    """An author's name shows on their page and in their articles' bylines (both carry
-    u<id>)."""
+    """An author's name shows on their page (u<id>) and in their articles' bylines (b<id>)."""
     if not invisible(kwargs):
-        purge_after_commit({f"u{instance.pk}"}, using=kwargs["using"])
+        purge_after_commit({f"u{instance.pk}", f"b{instance.pk}"}, using=kwargs["using"])
 
 
 def coverage_changed(sender, instance, **kwargs):

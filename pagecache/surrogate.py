@@ -11,7 +11,7 @@ Key names (the purging side, edge/keys.py, uses the same):
     a<id>     an article: its page, and every card of it on any page
     s<id>     a section's listings (page, feeds)
     t<id>     a tag's listings
-    u<id>     an author's listing, and the bylines of their article pages
+    u<id>     an author's listing     b<id>  an author's name in the bylines of article pages
     i<id>     an image shown on the page (lead image of the article or of a card)
     l<id>     the live story of article <id>: its live page, updates, feed and live cards
     home      the front page and every site-wide newest list (latest feeds, sitemaps, search)

@@ -95,8 +95,10 @@ def test_an_article_page_names_itself_its_image_and_its_related_cards(
     related = make_article(section=world.section, tags=[world.tag])
     keys = keys_of(client.get(world.article.get_absolute_url()))
     assert {f"a{world.article.pk}", f"i{image.pk}", f"a{related.pk}", "nav", "breaking"} <= keys
-    # The byline: renaming the author purges u<id>, this page with it.
-    assert f"u{world.author.pk}" in keys
+    # The byline: renaming the author purges b<id>, this page with it; their listing's u<id>,
+    # purged by each of their publications, is not on it.
+    assert f"b{world.author.pk}" in keys
+    assert f"u{world.author.pk}" not in keys
     # Its section's listing key would purge every article page of the section on every
     # publication in it: an article page never carries s<id>.
     assert f"s{world.section.pk}" not in keys
@@ -349,7 +351,7 @@ def test_sections_tags_images_corrections_and_live_entries_purge_their_keys(
     world.tag.name = "انتخابات برلمانية"
     assert purged(world.tag.save) == {f"t{world.tag.pk}", f"a{world.article.pk}"}
     world.author.first_name = "سلمى"
-    assert purged(world.author.save) == {f"u{world.author.pk}"}
+    assert purged(world.author.save) == {f"u{world.author.pk}", f"b{world.author.pk}"}
     image = make_image()
     world.article.lead_image = image
     world.article.save()
