@@ -124,16 +124,25 @@ class Processes:
         return process
 
     def stop(self):
-        for process in reversed(self.running):
-            if process.poll() is None:
-                process.terminate()
-        for process in reversed(self.running):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        self.running.clear()
+        # A second Ctrl-C (or `timeout`, which signals the process and then its group) must
+        # not interrupt the stopping and leave servers running.
+        previous = {
+            sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            for process in reversed(self.running):
+                if process.poll() is None:
+                    process.terminate()
+            for process in reversed(self.running):
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            self.running.clear()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 def tree_cpu(root):

@@ -114,7 +114,10 @@ def breaking_main(args, env):
     def shell(code):
         return json.loads(manage(env, "shell", "-c", code, capture=True).splitlines()[-1])
 
-    target, results = breaking_hour.run(args, env, start_server, shell)
+    try:
+        target, results = breaking_hour.run(args, env, start_server, shell)
+    except KeyboardInterrupt:
+        sys.exit("interrupted: every server it started is stopped")
     breaking_hour.report(target, results, args)
 
 
