@@ -606,8 +606,8 @@ def report(target, results, args):
         "reader requests that reached gunicorn",
         lambda r: f"{r['fetches']['total']:,}" if r["stats"] else f"{r['wrk']['requests']:,} (all)",
     )
-    line("origin fetches per new article (pages, over all)", renders("publish"))
-    line("origin fetches per breaking update (pages, over all)", renders("update"))
+    line("origin fetches per new article: mean (per page, all edits summed)", renders("publish"))
+    line("origin fetches per breaking update: mean (per page, all edits summed)", renders("update"))
 
     def stale(kind):
         def cell(r):
