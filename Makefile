@@ -8,7 +8,7 @@ VENV := .venv$(if $(DJANGO_VERSION),-django$(DJANGO_VERSION))
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run edge test lint install bench clean
+.PHONY: run edge test lint install bench bench-breaking clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -52,3 +52,9 @@ clean:
 # results table on stdout. `make bench BENCH_ARGS="--articles 1000000"` for the scale run.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The breaking-news hour (issue 24): 200 readers through Varnish while an editor publishes and
+# updates, then the same against gunicorn alone; Varnish on port 8116 (needs Debian's wrk,
+# varnish, varnish-modules). `make bench-breaking BENCH_ARGS="--duration 30"` for a short run.
+bench-breaking: $(STAMP)
+	$(BIN)/python bench/run.py --breaking-hour $(BENCH_ARGS)

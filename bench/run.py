@@ -15,6 +15,10 @@ machine throughput swings by 2x within seconds, and a single floor measured at t
 made the ratios swing with it. A row's req/s is the mean of its slices, p50 the median of
 the slices' p50s, p99 the worst slice's p99. A second table times the uncached pages with one
 client at a time (latency without queueing: the figures the 1M targets speak of).
+
+`--live` runs the live coverage scenario (bench/live_scenario.py), `--uploads N` uploads
+while readers browse, `--breaking-hour` the breaking-news hour through Varnish and without it
+(bench/breaking_hour.py, `make bench-breaking`), each instead of the page table.
 """
 
 import argparse
@@ -45,7 +49,12 @@ GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=None,
+        help="seconds per measurement (5); with --breaking-hour, of each phase (300)",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--spike-connections", type=int, default=200)
     parser.add_argument("--spike-duration", type=int, default=30)
@@ -69,7 +78,47 @@ def parse_args():
     parser.add_argument("--live-poll", type=int, default=15, help="seconds between polls")
     parser.add_argument("--live-post-every", type=int, default=20, help="seconds")
     parser.add_argument("--live-minutes", type=float, default=5)
-    return parser.parse_args()
+    # The breaking-news hour (bench/breaking_hour.py): through Varnish, then without it.
+    parser.add_argument(
+        "--breaking-hour", action="store_true", help="the breaking-news scenario (issue 24)"
+    )
+    parser.add_argument("--readers", type=int, default=200, help="with --breaking-hour")
+    parser.add_argument(
+        "--edge-port", type=int, default=8116, help="varnishd's port with --breaking-hour"
+    )
+    parser.add_argument(
+        "--breaking-phases",
+        default="edge,origin",
+        help="with --breaking-hour: edge (through Varnish), origin (gunicorn alone), or both",
+    )
+    args = parser.parse_args()
+    if args.duration is None:
+        args.duration = 300 if args.breaking_hour else 5
+    if args.breaking_hour and not set(args.breaking_phases.split(",")) <= {"edge", "origin"}:
+        parser.error("--breaking-phases: edge, origin or edge,origin")
+    return args
+
+
+def breaking_main(args, env):
+    import breaking_hour
+
+    missing = [
+        tool for tool in ("wrk", "varnishd", "varnishstat", "varnishncsa") if not shutil.which(tool)
+    ]
+    if missing:
+        sys.exit(
+            f"--breaking-hour needs {', '.join(missing)}: "
+            "apt-get install wrk varnish varnish-modules"
+        )
+
+    def shell(code):
+        return json.loads(manage(env, "shell", "-c", code, capture=True).splitlines()[-1])
+
+    try:
+        target, results = breaking_hour.run(args, env, start_server, shell)
+    except KeyboardInterrupt:
+        sys.exit("interrupted: every server it started is stopped")
+    breaking_hour.report(target, results, args)
 
 
 def live_main(args, env):
@@ -591,6 +640,8 @@ def main():
     manage(env, "collectstatic", "--noinput", "-v0")
     if args.live:
         return live_main(args, env)
+    if args.breaking_hour:
+        return breaking_main(args, env)
     targets = json.loads(manage(env, "shell", "-c", PICK_TARGETS, capture=True).splitlines()[-1])
     timing = ADMIN_TIMING.replace("WORD", json.dumps(targets["word"]))
     admin = json.loads(manage(env, "shell", "-c", timing, capture=True).splitlines()[-1])

@@ -2,6 +2,7 @@
 router, the S3 switch, media_audit, and the deploy/ files."""
 
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -274,3 +275,18 @@ def test_the_nginx_site_file_passes_nginx_t(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "add_header Content-Security-Policy \"default-src 'none'; sandbox\"" in site
+
+
+def test_the_edge_front_site_serves_static_and_media_as_the_plain_site_does():
+    """deploy/nginx/edge-front.conf is newsroom.conf with Varnish and brotli behind `location
+    /`: the rest (TLS, body limits, static files, media's sandbox) must not drift apart. Its
+    own run in front of a real Varnish is in tests/test_edge_varnish.py."""
+
+    def tls_server(name):
+        site = (ROOT / "deploy/nginx" / name).read_text()
+        start = site.index("    listen 443")
+        block = site[start : site.index("    location / {", start)]
+        return re.sub(r"    # Brotli on the fly.*?(?=    # Static files)", "", block, flags=re.S)
+
+    assert tls_server("edge-front.conf") == tls_server("newsroom.conf")
+    assert "location /media/" in tls_server("edge-front.conf")

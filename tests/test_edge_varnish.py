@@ -1,11 +1,17 @@
 """A real Varnish (deploy/varnish/newsroom.vcl, the xkey vmod) in front of the live server:
 pages are hits the second time, a publication purges exactly its keys, a retraction is gone
-at once, and with the origin down the edge serves stale pages. Started by the test on a free
-port; in CI (CI=true) a missing varnishd fails, it never skips."""
+at once, and with the origin down the edge serves stale pages. Then nginx in front of it
+(deploy/nginx/edge-front.conf, TLS and brotli). Started by the test on free ports; in CI
+(CI=true) a missing varnishd, nginx or brotli module fails, it never skips."""
 
+import ctypes
+import ctypes.util
+import gzip
+import http.client
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -21,8 +27,15 @@ from articles.models import Article
 
 from .tcp_proxy import TcpProxy
 
-VCL_DIR = Path(__file__).resolve().parent.parent / "deploy" / "varnish"
+ROOT = Path(__file__).resolve().parent.parent
+VCL_DIR = ROOT / "deploy" / "varnish"
 Status = Article.Status
+
+
+def missing(message):
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI must run this test, not skip it)")
+    pytest.skip(message)
 
 
 def varnishd_path():
@@ -30,10 +43,7 @@ def varnishd_path():
         "/usr/sbin/varnishd" if os.access("/usr/sbin/varnishd", os.X_OK) else None
     )
     if found is None:
-        message = "varnishd is missing: apt-get install varnish varnish-modules"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI must run this test, not skip it)")
-        pytest.skip(message)
+        missing("varnishd is missing: apt-get install varnish varnish-modules")
     return found
 
 
@@ -195,3 +205,136 @@ def test_a_page_revalidated_at_the_edge_keeps_its_keys(
     status, cache, body = edge.get(path)
     assert (status, cache) == (200, "MISS")
     assert "عنوان معدّل" in body
+
+
+# nginx in front of Varnish: TLS and brotli (deploy/nginx/edge-front.conf) ----------------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+
+
+def brotli_decompress(data):
+    """libbrotlidec, which Debian's brotli module for nginx depends on (libbrotli1): no
+    Python package for one call in a test."""
+    library = ctypes.CDLL(ctypes.util.find_library("brotlidec") or "libbrotlidec.so.1")
+    size = len(data) * 20 + 65536
+    while True:
+        out = ctypes.create_string_buffer(size)
+        out_size = ctypes.c_size_t(size)
+        result = library.BrotliDecoderDecompress(
+            ctypes.c_size_t(len(data)), data, ctypes.byref(out_size), out
+        )
+        if result == 1:  # BROTLI_DECODER_RESULT_SUCCESS
+            return out.raw[: out_size.value]
+        if result != 3 or size > 64 * 1024 * 1024:  # 3: needs more output
+            raise ValueError(f"not a brotli stream (decoder result {result})")
+        size *= 4
+
+
+class Front:
+    def __init__(self, port, cafile):
+        self.port = port
+        self.tls = ssl.create_default_context(cafile=cafile)
+        self.tls.check_hostname = False  # 127.0.0.1 here; the certificate still verifies
+
+    def request(self, path, accept_encoding=None, method="GET"):
+        """(status, headers, body as sent) of a browser's request over TLS."""
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.tls, timeout=10)
+        headers = {"Host": "news.example.org"}
+        if accept_encoding is not None:
+            headers["Accept-Encoding"] = accept_encoding
+        try:
+            conn.request(method, path, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+
+@pytest.fixture
+def front(edge, settings, tmp_path):
+    """nginx with deploy/nginx/edge-front.conf as deployed (a self-signed certificate for
+    news.example.org, free ports), its upstream the test's varnishd."""
+    if not Path(NGINX).exists():
+        missing("nginx is missing: apt-get install nginx libnginx-mod-http-brotli-filter")
+    if not BROTLI_MODULE.exists():
+        missing("nginx's brotli module is missing: apt-get install libnginx-mod-http-brotli-filter")
+    subprocess.run(  # noqa: S603
+        [
+            OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=news.example.org", "-addext", "subjectAltName=DNS:news.example.org",
+            "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem"),
+        ],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    tls_port, plain_port = free_port(), free_port()
+    site = (ROOT / "deploy/nginx/edge-front.conf").read_text()
+    for deployed, here in [
+        ("/etc/letsencrypt/live/news.example.org/fullchain.pem", str(tmp_path / "cert.pem")),
+        ("/etc/letsencrypt/live/news.example.org/privkey.pem", str(tmp_path / "key.pem")),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
+        ("listen 80;", f"listen 127.0.0.1:{plain_port};"),
+        ("listen [::]:80;", ""),
+        ("server 127.0.0.1:6081;", f"server 127.0.0.1:{urlsplit(edge.url).port};"),
+    ]:
+        assert deployed in site, deployed
+        site = site.replace(deployed, here)
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"load_module {BROTLI_MODULE};\n"  # what the Debian package's modules-enabled/ does
+        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\n"
+        f"events {{}}\nhttp {{ include /etc/nginx/mime.types; access_log off;\n"
+        f"client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path};\n"
+        f"fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path};\n"
+        f"include {tmp_path}/site.conf; }}\n"
+    )
+    command = [NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)  # noqa: S603
+    assert checked.returncode == 0, checked.stderr
+    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.PIPE)  # noqa: S603
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", tls_port), timeout=0.5):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"nginx did not start:\n{process.stderr.read().decode()}")
+            time.sleep(0.05)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "news.example.org"]
+    yield Front(tls_port, str(tmp_path / "cert.pem"))
+    process.terminate()
+    process.wait(10)
+
+
+def test_nginx_in_front_of_the_edge_sends_brotli_to_browsers_that_accept_it(
+    front, transactional_db, make_article
+):
+    article = make_article(headline="خبر يصل مضغوطًا")
+    path = article.get_absolute_url()
+    status, headers, plain = front.request(path)
+    assert (status, headers["X-Cache"], headers["Content-Encoding"]) == (200, "MISS", None)
+    assert "خبر يصل مضغوطًا" in plain.decode()
+
+    # A browser's header: brotli made by nginx from the edge's one stored copy.
+    status, headers, body = front.request(path, "gzip, deflate, br")
+    assert (status, headers["X-Cache"], headers["Content-Encoding"]) == (200, "HIT", "br")
+    assert "Accept-Encoding" in headers["Vary"]
+    assert brotli_decompress(body) == plain
+    assert len(body) < len(plain) / 3
+
+    # Without br (or br refused), the edge's gzip copy, passed on as it is.
+    for accepted in ("gzip", "br;q=0, gzip"):
+        status, headers, body = front.request(path, accepted)
+        assert (status, headers["X-Cache"], headers["Content-Encoding"]) == (200, "HIT", "gzip")
+        assert "Accept-Encoding" in headers["Vary"]
+        assert gzip.decompress(body) == plain
+
+    # Every request through nginx reaches Varnish from 127.0.0.1, which may purge: nginx
+    # refuses the method, and the page stays at the edge.
+    status, _, _ = front.request("/", method="PURGE")
+    assert status == 405
+    assert front.request(path, "br")[1]["X-Cache"] == "HIT"
