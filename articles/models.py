@@ -34,7 +34,7 @@ from sections.models import Section
 from tags.models import Tag
 
 from .body.editor import BODY_EXTENSIONS, BODY_MAX_LENGTH
-from .body.sanitize import sanitize_body
+from .body.sanitize import sanitize_body, validate_upload_dates
 
 # The fields search reads; a save limited to other fields leaves the search fields alone.
 SEARCHED_FIELDS = {"headline", "kicker", "summary", "body"}
@@ -244,6 +244,7 @@ class Article(models.Model):
         # The allowlist is derived from BODY_EXTENSIONS (articles/body/sanitize.py).
         sanitize=sanitize_body,
         max_length=BODY_MAX_LENGTH,
+        validators=[validate_upload_dates],
         blank=True,
         help_text="استخدم العناوين الفرعية (H2) لتقسيم المقالات الطويلة.",
     )

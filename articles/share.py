@@ -1,21 +1,26 @@
 """What an article page tells search engines and social networks: canonical URL, Open Graph,
-Twitter card and JSON-LD (NewsArticle, BreadcrumbList). Everything is absolute from SITE_URL.
+Twitter card and JSON-LD (NewsArticle, BreadcrumbList, and a VideoObject per video embed the
+editor gave a title and an upload date). Everything is absolute from SITE_URL.
 
 Reads `article.section` and `article.lead_image` (selected with the article) and the authors
 and tags the view read with it, so nothing here queries the database.
 """
 
 import json
+from datetime import datetime, time
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.absolute_urls import absolute_url
 from images.models import media_url
+
+from .body.embeds import videos
 
 # The characters json_script escapes, so that no string can close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -64,7 +69,11 @@ def share_data(article, credits, tag_links):
         "modified": modified_at(article),
         "tags": tags,
         "json_ld": json_ld_script(
-            [news_article(article, url, image, authors, tags), breadcrumbs(article, url)]
+            [
+                news_article(article, url, image, authors, tags),
+                breadcrumbs(article, url),
+                *[video_object(item) for item in videos(article.body)],
+            ]
         ),
     }
 
@@ -113,3 +122,24 @@ def breadcrumbs(article, url):
             for n, (name, link) in enumerate(trail, start=1)
         ],
     }
+
+
+def video_object(item):
+    """A video embed (articles/body/embeds.py: Video) for search engines. `embedUrl` is the
+    player the reader's click loads (youtube-nocookie for YouTube), `url` the video's page on
+    the platform; no `contentUrl`, which names a media file, and the platforms give none.
+    The editor gives a day: it is dated at midnight in the newsroom's time zone, with the
+    offset, so that no search engine reads it in its own zone."""
+    frame = item.embed.frame.removesuffix("?autoplay=1")
+    uploaded = timezone.make_aware(datetime.combine(item.uploaded, time()))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "VideoObject",
+        "name": item.title,
+        "uploadDate": uploaded.isoformat(),
+        "embedUrl": frame,
+        "url": item.embed.url,
+    }
+    if item.poster:
+        data["thumbnailUrl"] = [absolute_url(item.poster)]
+    return data

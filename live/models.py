@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
 from articles.body.editor import BODY_EXTENSIONS
-from articles.body.sanitize import sanitize_body
+from articles.body.sanitize import sanitize_body, validate_upload_dates
 from articles.models import Article
 from core.control_characters import strip_controls_from_fields
 from core.date_range import validate_date_range, validate_dates
@@ -124,6 +124,7 @@ class LiveEntry(models.Model):
         extensions=BODY_EXTENSIONS,
         sanitize=sanitize_body,
         max_length=ENTRY_MAX_LENGTH,
+        validators=[validate_upload_dates],
     )
     is_key = models.BooleanField(
         "مهم", default=False, help_text="حدث رئيسي: يظهر في قائمة «أبرز الأحداث» أعلى الصفحة."

@@ -19,9 +19,11 @@ at the next "<", so the pass is linear in the body's length.
 
 import html
 import re
+from datetime import date
 from typing import NamedTuple
 from urllib.parse import parse_qs, quote, urlsplit
 
+from django.utils import timezone
 from django.utils.html import escape
 
 # Hosts the player frames come from: settings.CONTENT_SECURITY_POLICY's frame-src lists
@@ -44,6 +46,7 @@ FIGURE = re.compile(
     rf"<figcaption>\s*+{LINK}\s*+</figcaption></figure>"
 )
 HREF = re.compile(r' href="([^"]*+)"')
+UPLOADED = re.compile(r' data-upload-date="([^"]*+)"')
 SRC = re.compile(r' src="([^"]*+)"')
 ALT = re.compile(r' alt="([^"]*+)"')
 
@@ -54,6 +57,25 @@ TELEGRAM_PATH = re.compile(r"/(?:s/)?([A-Za-z][A-Za-z0-9_]{3,31})/(\d{1,12})/?")
 FACEBOOK_PATH = re.compile(
     r"/(?:[A-Za-z0-9.]{1,80}/videos/(?:[^/]{1,200}/)?\d{1,20}|reel/\d{1,20})/?"
 )
+
+
+# A video's upload date, as the «تضمين» dialog stores it on the link (`data-upload-date`):
+# a calendar day, from the year YouTube opened to today in the newsroom's time zone.
+UPLOAD_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FIRST_UPLOAD_DATE = date(2005, 1, 1)
+# Platforms whose posts are videos: only these are described as a VideoObject in JSON-LD.
+VIDEO_PLATFORMS = {"youtube", "facebook"}
+
+
+def upload_date(value):
+    """The date an upload-date attribute holds, or None if it is not a day we accept."""
+    if not UPLOAD_DATE.fullmatch(value):
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if FIRST_UPLOAD_DATE <= day <= timezone.localdate() else None
 
 
 class Embed(NamedTuple):
@@ -165,6 +187,40 @@ def bare_link(match):
         return match[0]
     url = escape(html.unescape(match[3]))
     return f'<p><a href="{url}" rel="noopener noreferrer">{url}</a></p>'
+
+
+class Video(NamedTuple):
+    """A video embed with what the editor gave for search engines (articles/share.py)."""
+
+    embed: Embed
+    title: str
+    uploaded: date
+    poster: str  # our image's src, or ""
+
+
+def video(embed, title, attributes, poster=""):
+    uploaded = UPLOADED.search(attributes)
+    day = upload_date(html.unescape(uploaded[1])) if uploaded else None
+    if embed is None or embed.platform not in VIDEO_PLATFORMS or not title or day is None:
+        return None
+    return Video(embed, title, day, poster)
+
+
+def videos(body):
+    """The body's video embeds that have a title and an upload date, in reading order."""
+    if "data-upload-date" not in body:
+        return []
+    found = []
+    for match in FIGURE.finditer(body):
+        src = SRC.search(match[1])
+        embed, title = link_parts(match[2], match[3])
+        found.append(
+            (match.start(), video(embed, title, match[2], html.unescape(src[1]) if src else ""))
+        )
+    for match in PARAGRAPH.finditer(body):
+        if match[1] is not None:
+            found.append((match.start(), video(*link_parts(match[1], match[2]), match[1])))
+    return [item for _, item in sorted(found, key=lambda pair: pair[0]) if item]
 
 
 def embeds_as_links(body):

@@ -117,4 +117,33 @@
     card.classList.add("is-playing");
     frame.focus();
   });
+
+  // A post's frame cannot size itself to the post, but X's and Telegram's embed pages tell
+  // their parent the height they need, unasked (the messages their own widget scripts read):
+  // X {"twttr.embed": {method: "twttr.private.resize", params: [{height}]}}, Telegram
+  // '{"event": "resize", "height": n}'. Believed only from the frame we made, at its origin,
+  // and only between bounds; until then the CSS height stands.
+  function reportedHeight(data) {
+    if (typeof data === "string") {
+      try { data = JSON.parse(data); } catch (error) { return null; }
+    }
+    if (!data || typeof data !== "object") return null;
+    var call = data["twttr.embed"];
+    if (call && call.method === "twttr.private.resize" && call.params && call.params[0]) {
+      return call.params[0].height;
+    }
+    return data.event === "resize" ? data.height : null;
+  }
+
+  window.addEventListener("message", function (event) {
+    var frames = document.querySelectorAll(".embed-x .embed-frame, .embed-telegram .embed-frame");
+    for (var i = 0; i < frames.length; i++) {
+      var frame = frames[i];
+      if (frame.contentWindow !== event.source) continue;
+      if (new URL(frame.src).origin !== event.origin) return;
+      var height = Number(reportedHeight(event.data));
+      if (height >= 80 && height <= 4000) frame.style.blockSize = Math.ceil(height) + "px";
+      return;
+    }
+  });
 })();

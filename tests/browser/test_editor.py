@@ -1,6 +1,7 @@
 """A journalist uses the real editor: an image from the library with a caption, and a
 "read also" link found by headline search; the public page shows both."""
 
+import json
 from datetime import timedelta
 from html import unescape
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from ..dom import parse_html
 from .conftest import ARTIFACTS
 
 PASSWORD = "correct horse battery staple"
@@ -152,7 +154,14 @@ def test_journalist_embeds_a_video_with_the_embed_button(
     dialog.locator("input[name=url]").fill("https://example.com/video/1")
     dialog.locator("button[type=submit]").click()
     assert "يمكن تضمين روابط يوتيوب" in dialog.locator("[role=alert]").inner_text()
+    # A date is for videos, and only with a title.
+    dialog.locator("input[name=url]").fill("https://x.com/SANA_English/status/1790000000000000000")
+    dialog.locator("input[name=upload_date]").fill("2024-03-05")
+    dialog.locator("button[type=submit]").click()
+    assert "التاريخ للفيديو فقط" in dialog.locator("[role=alert]").inner_text()
     dialog.locator("input[name=url]").fill("https://youtu.be/dQw4w9WgXcQ")
+    dialog.locator("button[type=submit]").click()
+    assert "اكتب عنواناً للفيديو" in dialog.locator("[role=alert]").inner_text()
     dialog.locator("input[name=title]").fill("مشاهد من حي الشعار")
     screenshot(page, "editor-embed-390")
     dialog.locator("button[type=submit]").click()
@@ -161,8 +170,25 @@ def test_journalist_embeds_a_video_with_the_embed_button(
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/articles/article/")
     article = Article.objects.get(headline="مقال فيه فيديو")
-    link = '<a href="https://youtu.be/dQw4w9WgXcQ" rel="noopener noreferrer">مشاهد من حي الشعار</a>'
-    assert f"<p>{link}</p>" in article.body
+    expected = {
+        "href": "https://youtu.be/dQw4w9WgXcQ",
+        "data-upload-date": "2024-03-05",
+        "rel": "noopener noreferrer",
+    }
+    link = parse_html(article.body).find_all("p")[1].one("a")
+    assert (link.attrs, link.text) == (expected, "مشاهد من حي الشعار")
+    # Opened and saved again, the editor keeps the date it did not show.
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.wait_for_selector(".prose-menubar")
+    page.locator(".ProseMirror[contenteditable=true] p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" تعديل.")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    article.refresh_from_db()
+    assert "تعديل." in article.body
+    link = parse_html(article.body).find_all("p")[1].one("a")
+    assert (link.attrs, link.text) == (expected, "مشاهد من حي الشعار")
 
     Article.objects.filter(pk=article.pk).update(
         status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=1)
@@ -170,4 +196,8 @@ def test_journalist_embeds_a_video_with_the_embed_button(
     page.goto(live_server.url + article.get_absolute_url())
     card = page.locator(".article-body figure.embed-youtube")
     assert card.locator(".embed-title").inner_text() == "مشاهد من حي الشعار"
+    json_ld = json.loads(page.locator("script[type='application/ld+json']").text_content())
+    assert [item["name"] for item in json_ld if item["@type"] == "VideoObject"] == [
+        "مشاهد من حي الشعار"
+    ]
     assert page.foreign_requests == []

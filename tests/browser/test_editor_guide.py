@@ -200,6 +200,43 @@ def test_journalist_writes_and_submits(open_as, live_server, journalist, make_se
     assert list(article.authors.all()) == [journalist]
 
 
+def test_journalist_embeds_a_video_with_its_date(
+    open_as, live_server, journalist, make_article, shot
+):
+    article = draft(make_article, journalist, headline="مشاهد من حي الشعار بعد القصف")
+    page = open_as(journalist)
+    page.goto(change_url(live_server, article))
+    page.click(".prose-editor .ProseMirror[contenteditable=true] p >> nth=-1")
+    page.keyboard.press("End")
+    menubar = page.locator(".prose-menubar")
+    embed = menubar.locator("button", has_text="تضمين")
+    assert embed.get_attribute("title") == "تضمين فيديو أو منشور (يوتيوب، إكس، تيليغرام، فيسبوك)"
+    shot(menubar, "embed-button")
+
+    embed.click()
+    dialog = page.locator("dialog.newsroom-embed")
+    for label in ("رابط المنشور أو الفيديو", "العنوان (اختياري)", "تاريخ نشر الفيديو (اختياري)"):
+        assert dialog.locator("label", has_text=label).count() == 1, label
+    dialog.locator("input[name=url]").fill("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    dialog.locator("input[name=title]").fill("مشاهد من حي الشعار بعد القصف")
+    dialog.locator("input[name=upload_date]").fill("2024-03-05")
+    dialog.locator("input[name=upload_date]").blur()
+    shot(dialog, "embed-dialog")
+    dialog.locator("button[type=submit]").click()
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    article.refresh_from_db()
+    assert 'data-upload-date="2024-03-05"' in article.body
+
+    Article.objects.filter(pk=article.pk).update(
+        status=Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=5)
+    )
+    page.goto(live_server.url + article.get_absolute_url())
+    card = page.locator(".article-body figure.embed-youtube")
+    assert card.locator(".embed-action").inner_text() == "شاهد الفيديو"
+    shot(card, "embed-card")
+
+
 def test_journalist_on_a_phone(open_as, live_server, journalist, make_article, shot):
     article = draft(make_article, journalist, **MARKET)
     draft(make_article, journalist, headline="مدارس القامشلي تفتح أبوابها", status=Status.REVIEW)

@@ -276,26 +276,39 @@ function openReadAlso(editor, options) {
 // addresses; this list only spares the journalist a link that would stay a plain link).
 const EMBED_HOSTS = /^(www\.|m\.|mobile\.)?(youtube\.com|youtu\.be|x\.com|twitter\.com|t\.me|telegram\.me|facebook\.com|fb\.watch)$/
 
-function insertEmbed(editor, href, title) {
+// Videos, which may carry an upload date (the article's JSON-LD describes them with it).
+const VIDEO_HOSTS = /^(www\.|m\.)?(youtube\.com|youtu\.be|facebook\.com|fb\.watch)$/
+
+function insertEmbed(editor, href, title, uploadDate) {
   insertParagraphAfter(editor, [
-    { type: "text", text: title || href, marks: [{ type: "link", attrs: { href } }] },
+    { type: "text", text: title || href, marks: [{ type: "link", attrs: { href, uploadDate } }] },
   ])
+}
+
+function today() {
+  const now = new Date()
+  const pad = (n) => String(n).padStart(2, "0")
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`
 }
 
 function openEmbed(editor) {
   const address = crel("input", { type: "url", name: "url", dir: "ltr", required: true })
   const title = crel("input", { type: "text", name: "title", maxLength: 200 })
+  // The server checks the day again (articles/body/sanitize.py: validate_upload_dates).
+  const uploaded = crel("input", { type: "date", name: "upload_date", min: "2005-01-01", max: today() })
   const error = crel("p", { className: "newsroom-picker-status", role: "alert" })
   const submit = crel("button", { type: "submit", textContent: gettext("Insert") })
   const form = crel("form", { className: "newsroom-embed-form" }, [
     crel("label", {}, [gettext("Post or video address"), address]),
     crel("label", {}, [gettext("Title (optional)"), title]),
+    crel("label", {}, [gettext("Video publication date (optional)"), uploaded]),
+    crel("p", { className: "newsroom-embed-hint", textContent: gettext("With a title and a date, search engines are told about the video. Not for posts on X or Telegram.") }),
     crel("p", { textContent: gettext("YouTube, X (Twitter), a Telegram channel post or a Facebook video. Readers see a card and load the player only when they click it.") }),
     error,
     submit,
   ])
   let dialog
-  address.addEventListener("input", () => {
+  form.addEventListener("input", () => {
     error.textContent = ""
   })
   form.addEventListener("submit", (event) => {
@@ -311,7 +324,20 @@ function openEmbed(editor) {
       error.textContent = gettext("Only YouTube, X, Telegram and Facebook addresses can be embedded.")
       return
     }
-    insertEmbed(editor, url.href, title.value.trim())
+    const day = uploaded.value
+    if (day && !VIDEO_HOSTS.test(url.hostname)) {
+      error.textContent = gettext("A publication date is for videos only (YouTube, Facebook).")
+      return
+    }
+    if (day && (!uploaded.checkValidity() || !/^\d{4}-\d{2}-\d{2}$/.test(day))) {
+      error.textContent = gettext("Choose a date between 2005-01-01 and today.")
+      return
+    }
+    if (day && !title.value.trim()) {
+      error.textContent = gettext("A video with a publication date needs a title.")
+      return
+    }
+    insertEmbed(editor, url.href, title.value.trim(), day || null)
     dialog.close()
   })
   dialog = openDialog(editor, "newsroom-embed", gettext("Embed"), [form])
@@ -320,6 +346,24 @@ function openEmbed(editor) {
 
 export const Embed = Extension.create({
   name: "embed",
+
+  // A video's upload date rides on its link as data-upload-date, so the editor keeps it when
+  // the article is opened again, copied or pasted (the server allowlists the attribute).
+  addGlobalAttributes() {
+    return [
+      {
+        types: ["link"],
+        attributes: {
+          uploadDate: {
+            default: null,
+            parseHTML: (element) => element.getAttribute("data-upload-date"),
+            renderHTML: (attributes) =>
+              attributes.uploadDate ? { "data-upload-date": attributes.uploadDate } : {},
+          },
+        },
+      },
+    ]
+  },
 
   addMenuItems({ menu, buttons }) {
     menu.defineItem({
