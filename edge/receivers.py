@@ -14,7 +14,7 @@ from live.models import LiveCoverage, LiveEntry
 from sections.models import Section
 from tags.models import Tag
 
-from .keys import article_keys, articles_with_image, articles_with_tag, is_public
+from .keys import article_keys, article_state, articles_with_image, articles_with_tag, is_public
 from .purge import active, committed, purge_after_commit
 
 # Saves that change nothing a reader sees.
@@ -39,26 +39,31 @@ def article_before(sender, instance, **kwargs):
     pages it left."""
     if invisible(kwargs) or instance.pk is None:
         return
-    setattr(instance, BEFORE, article_keys(instance.pk))
+    setattr(instance, BEFORE, article_state(instance.pk))
 
 
 def article_saved(sender, instance, **kwargs):
     if invisible(kwargs):
         return
-    before = getattr(instance, BEFORE, set())
+    before = getattr(instance, BEFORE, (set(), None))
     transaction.on_commit(partial(article_committed, instance.pk, before), using=kwargs["using"])
 
 
 def article_committed(pk, before):
     """After commit: what the article was and what it is now (its tags and authors as saved
-    by the same form)."""
-    keys = before | article_keys(pk)
+    by the same form). `breaking` only if the strip's part of it changed: an update of a
+    breaking story's body must not re-render every page of the site."""
+    before_keys, before_strip = before
+    after_keys, after_strip = article_state(pk)
+    keys = before_keys | after_keys
+    if before_strip == after_strip:
+        keys.discard("breaking")
     if keys:
         committed(frozenset(keys))
 
 
 def article_deleted(sender, instance, **kwargs):
-    purge_after_commit(getattr(instance, BEFORE, set()), using=kwargs["using"])
+    purge_after_commit(getattr(instance, BEFORE, (set(), None))[0], using=kwargs["using"])
 
 
 def article_tag_changed(sender, instance, **kwargs):
@@ -132,8 +137,15 @@ def entry_changed(sender, instance, **kwargs):
         purge_after_commit({f"l{pk}"}, using=kwargs["using"])
 
 
-def went_live_or_expired(sender, article, **kwargs):
-    """A scheduled publication or an expiry, which no save announces (events/)."""
+def went_live(sender, article, **kwargs):
+    """A scheduled publication, which no save announces (events/). An article saved at or
+    after its go-live time (published now, or edited since) was purged by that save."""
+    if active() and not (article.published_at and article.updated_at >= article.published_at):
+        purge_after_commit(article_keys(article.pk, only_public=False))
+
+
+def expired(sender, article, **kwargs):
+    """An expiry, which no save announces (events/)."""
     if active():
         purge_after_commit(article_keys(article.pk, only_public=False))
 
@@ -170,7 +182,7 @@ def connect():
         label = model._meta.label
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-{label}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-{label}-del")
-    article_signals.article_went_live.connect(went_live_or_expired, dispatch_uid=f"{uid}-live")
-    article_signals.article_expired.connect(went_live_or_expired, dispatch_uid=f"{uid}-exp")
+    article_signals.article_went_live.connect(went_live, dispatch_uid=f"{uid}-live")
+    article_signals.article_expired.connect(expired, dispatch_uid=f"{uid}-exp")
     article_signals.article_breaking_ended.connect(breaking_ended, dispatch_uid=f"{uid}-brk")
     article_signals.articles_rewritten.connect(articles_rewritten, dispatch_uid=f"{uid}-bulk")

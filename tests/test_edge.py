@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 import uuid
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -368,6 +369,10 @@ def test_sections_tags_images_corrections_and_live_entries_purge_their_keys(
 
 
 def test_go_live_and_expiry_events_purge_the_article_keys(world, varnish, committed):
+    # Scheduled: last saved an hour before its time came.
+    went_live = world.article.published_at
+    Article.objects.filter(pk=world.article.pk).update(updated_at=went_live - timedelta(hours=1))
+    world.article.refresh_from_db()
     for signal in (article_went_live, article_expired):
         varnish.requests.clear()
         with committed():
@@ -375,6 +380,43 @@ def test_go_live_and_expiry_events_purge_the_article_keys(world, varnish, commit
         keys = varnish_keys(varnish)[0]
         assert {f"a{world.article.pk}", f"s{world.section.pk}", "home"} <= keys
         assert f"s{world.other.pk}" not in keys
+
+
+def test_going_live_purges_nothing_more_after_a_save_that_published_it(
+    world, varnish, editor, committed
+):
+    """Published now: the save purged the keys; its go-live event seconds later need not."""
+    draft = Article.objects.create(headline="خبر الآن", section=world.section, status=Status.REVIEW)
+    with committed():
+        workflow.perform(draft.pk, editor, "publish")
+    assert len(varnish.requests) == 1
+    draft.refresh_from_db()
+    with committed():
+        article_went_live.send(sender=None, article=draft, at=draft.published_at)
+    assert len(varnish.requests) == 1
+
+
+def test_a_breaking_story_purges_the_strip_only_when_the_strip_changes(world, varnish, committed):
+    """Every page carries `breaking`: an update of the story's body re-renders its own pages,
+    not the whole site; a new headline (what the strip shows) does purge it."""
+    story = world.article
+    story.is_breaking = True
+    with committed():
+        story.save()
+    assert "breaking" in varnish_keys(varnish)[-1]  # it entered the strip
+    story.body = "<p>تفاصيل جديدة عن الحسكة.</p>"
+    with committed():
+        story.save()
+    assert {f"a{story.pk}", "home"} <= varnish_keys(varnish)[-1]
+    assert "breaking" not in varnish_keys(varnish)[-1]
+    story.headline = "عاجل: عنوان محدّث"
+    with committed():
+        story.save()
+    assert "breaking" in varnish_keys(varnish)[-1]
+    story.is_breaking = False
+    with committed():
+        story.save()
+    assert "breaking" in varnish_keys(varnish)[-1]  # it left the strip
 
 
 def test_bodies_rewritten_in_bulk_purge_the_public_pages_among_them(
