@@ -18,6 +18,7 @@ Key names (the purging side, edge/keys.py, uses the same):
     nav       the navigation's sections (every reader page)
     breaking  the breaking-news strip (every reader page)
     site      pages that change with no content (robots.txt)
+    all       every page (a deploy that changes how pages render: `manage.py purge_pages`)
 """
 
 import contextvars
@@ -25,6 +26,7 @@ import contextvars
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
+from .generation import ALL_KEY
 from .middleware import PageCacheMiddleware, has_staff_marker
 from .policy import policy
 
@@ -115,7 +117,8 @@ class SurrogateKeyMiddleware:
             return response
         if not PageCacheMiddleware.has_plain_query(request, match.url_name):
             return response
-        ordered = sorted(keys)
+        # `all` on every page: `manage.py purge_pages` forgets them all after a deploy.
+        ordered = sorted({*keys, ALL_KEY})
         response["Surrogate-Key"] = " ".join(ordered)
         response["Cache-Tag"] = ",".join(ordered)
         if edge_purges():

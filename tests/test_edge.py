@@ -3,6 +3,7 @@ surrogate keys, and every change purges exactly the keys it touches, after commi
 the purger chosen in settings, against fake Varnish, Cloudflare and Fastly servers on
 127.0.0.1 (real HTTP)."""
 
+import io
 import json
 import logging
 import threading
@@ -12,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import redis
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve, reverse
@@ -126,7 +128,17 @@ def test_feeds_and_sitemaps_name_their_lists(client, world):
     assert f"t{world.tag.pk}" in keys_of(client.get(reverse("feed_tag", args=[world.tag.slug])))
     assert "home" in keys_of(client.get(reverse("sitemap_news")))
     assert "home" in keys_of(client.get(reverse("sitemap")))
-    assert keys_of(client.get(reverse("robots"))) == {"site"}
+    assert keys_of(client.get(reverse("robots"))) == {"site", "all"}
+
+
+def test_every_keyed_page_carries_all_and_purge_pages_purges_it(client, world, varnish, settings):
+    """After a deploy that changes how pages render, one purge forgets every page."""
+    pages = [reverse("home"), world.article.get_absolute_url(), reverse("robots")]
+    assert all("all" in keys_of(client.get(path)) for path in pages)
+    out = io.StringIO()
+    call_command("purge_pages", stdout=out)
+    assert varnish_keys(varnish) == [{"all"}]
+    assert "الحافة (varnish)" in out.getvalue()
 
 
 def test_without_a_purger_edges_keep_pages_briefly(client, world, settings):

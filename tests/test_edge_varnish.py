@@ -8,6 +8,7 @@ import ctypes
 import ctypes.util
 import gzip
 import http.client
+import io
 import os
 import shutil
 import socket
@@ -20,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from articles import workflow
@@ -169,6 +171,18 @@ def test_a_retraction_is_gone_from_the_edge_within_two_seconds(
         assert time.monotonic() - retracted < 2, "still served by the edge after 2 s"
         time.sleep(0.05)
     assert "خبر سيُسحب" not in edge.get(reverse("home"))[2]
+
+
+def test_purge_pages_forgets_every_page_at_the_edge_after_a_deploy(
+    edge, transactional_db, make_article
+):
+    article = make_article()
+    pages = [reverse("home"), article.get_absolute_url(), reverse("robots")]
+    for path in pages:
+        edge.get(path)
+        assert edge.get(path)[:2] == (200, "HIT")
+    call_command("purge_pages", stdout=io.StringIO())
+    assert [edge.get(path)[1] for path in pages] == ["MISS"] * 3
 
 
 def test_with_the_origin_down_the_edge_serves_the_stale_page(
