@@ -69,7 +69,7 @@ def parse_args():
         default="pool",
         help="with --uploads: 'pool' = production's shape, nginx (deploy/nginx/newsroom.conf) "
         "on --port in front of the reader gunicorn (--port+1) and the upload pool (--port+2, "
-        "nice 10, as deploy/systemd/newsroom-uploads.service); 'single' = one gunicorn on "
+        "nice 5, as deploy/systemd/newsroom-uploads.service); 'single' = one gunicorn on "
         "--port, no nginx (the shape measured before session 10)",
     )
     # Live coverage (bench/live_scenario.py): run that scenario instead of the page table.
@@ -302,7 +302,7 @@ def wait_until_up(base, process, tries=60):
 
 
 # The upload pool as deploy/systemd/newsroom-uploads.service runs it.
-UPLOAD_POOL = {"workers": 2, "threads": 2, "nice": 10}
+UPLOAD_POOL = {"workers": 2, "threads": 2, "nice": 5}
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SOCKETS = {
     "reader": "unix:/run/newsroom/gunicorn.sock",
@@ -520,9 +520,12 @@ session.save()
 print(session.session_key)
 """
 
+# This run's images: rendition jobs still queued or running (stopped ones are failures, shown
+# by the missing renditions), and images with renditions. Earlier runs' leftovers are ignored.
 JOBS_LEFT = """
-SELECT (SELECT count(*) FROM jobs_job),
-       (SELECT count(*) FROM images_image WHERE title LIKE %s AND renditions::text <> '{}')
+SELECT (SELECT count(*) FROM jobs_job WHERE status <> 'stopped' AND key IN (
+            SELECT 'renditions:' || id FROM images_image WHERE title LIKE %(run)s)),
+       (SELECT count(*) FROM images_image WHERE title LIKE %(run)s AND renditions::text <> '{}')
 """
 RENDITIONS = "SELECT renditions::text FROM images_image WHERE title LIKE %s"
 
@@ -617,7 +620,7 @@ def upload_check(args, env, base, targets, load, log_start):
         return per_url
 
     def renditions_state(conn):
-        return conn.execute(JOBS_LEFT, [pattern]).fetchone()
+        return conn.execute(JOBS_LEFT, {"run": pattern}).fetchone()
 
     workers = [
         subprocess.Popen(
@@ -743,9 +746,14 @@ def main():
     if args.uploads and args.upload_shape == "pool":
         # Production's shape: nginx in front of the reader pool and the upload pool.
         server, _ = start_server(args, env, port=args.port + 1)
-        extra.append(start_server(args, env, port=args.port + 2, **UPLOAD_POOL)[0])
-        nginx, base = start_nginx(args, env)
-        extra.append(nginx)
+        try:
+            extra.append(start_server(args, env, port=args.port + 2, **UPLOAD_POOL)[0])
+            nginx, base = start_nginx(args, env)
+            extra.append(nginx)
+        except SystemExit:
+            for process in [*extra, server]:
+                process.terminate()
+            raise
     else:
         server, base = start_server(args, env)
     try:

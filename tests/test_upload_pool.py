@@ -260,6 +260,6 @@ def test_the_upload_pool_unit_runs_the_same_gunicorn_settings_on_its_own_socket(
     assert "-c deploy/gunicorn.conf.py" in unit
     assert "--bind unix:/run/newsroom-uploads/gunicorn.sock" in unit
     assert "server unix:/run/newsroom-uploads/gunicorn.sock" in site
-    assert "RuntimeDirectory=newsroom-uploads" in unit and "Nice=10" in unit
+    assert "RuntimeDirectory=newsroom-uploads" in unit and "Nice=5" in unit
     # Its own runtime directory: the reader pool's unit removes /run/newsroom when it stops.
     assert "RuntimeDirectory=newsroom\n" in readers
