@@ -345,11 +345,13 @@ def nginx_config(port, reader_port, uploads_port, media_root, directory):
 
 def start_nginx(args, env):
     """nginx on --port in front of the two pools (already started on --port+1 and +2)."""
+    import atexit
     import tempfile
 
     if not Path(NGINX).exists():
         sys.exit("--upload-shape pool needs nginx (apt-get install nginx), or use 'single'")
     directory = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
     # nginx's workers run as an unprivileged user when started as root: they write here.
     directory.chmod(0o777)
     conf = directory / "nginx.conf"

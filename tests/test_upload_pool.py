@@ -4,6 +4,7 @@ refused in Arabic before any decoding), and nginx sends the upload URLs, whole b
 to their own gunicorn pool (deploy/nginx/newsroom.conf, deploy/systemd/newsroom-uploads.service)."""
 
 import io
+import shutil
 import socket
 import struct
 import subprocess
@@ -191,6 +192,7 @@ def nginx_in_front():
         nginx.wait(timeout=10)
         app.shutdown()
         uploads.shutdown()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def request(port, method, path, body=b""):
