@@ -72,6 +72,15 @@ def parse_args():
         help="instead of the page table: N concurrent 40 MP uploads while readers browse",
     )
     parser.add_argument("--job-workers", type=int, default=2, help="with --uploads")
+    parser.add_argument(
+        "--upload-shape",
+        choices=["pool", "single"],
+        default="pool",
+        help="with --uploads: 'pool' = production's shape, nginx (deploy/nginx/newsroom.conf) "
+        "on --port in front of the reader gunicorn (--port+1) and the upload pool (--port+2, "
+        "nice 5, as deploy/systemd/newsroom-uploads.service); 'single' = one gunicorn on "
+        "--port, no nginx (the shape measured before session 10)",
+    )
     # Live coverage (bench/live_scenario.py): run that scenario instead of the page table.
     parser.add_argument("--live", action="store_true", help="the live coverage scenario")
     parser.add_argument("--live-readers", type=int, default=500)
@@ -296,18 +305,20 @@ def settle(base, tries=50):
         time.sleep(0.2)
 
 
-def start_server(args, env):
+def start_server(args, env, port=None, workers=None, threads=None, nice=0):
+    port = port or args.port
     command = [
+        *(["nice", "-n", str(nice)] if nice else []),
         GUNICORN,
         "newsroom.wsgi",
         "--bind",
-        f"127.0.0.1:{args.port}",
+        f"127.0.0.1:{port}",
         "--workers",
-        str(args.workers),
+        str(workers or args.workers),
         "--worker-class",
         "gthread",
         "--threads",
-        str(args.threads),
+        str(threads or args.threads),
         "--backlog",
         "2048",
         "--keep-alive",
@@ -317,15 +328,100 @@ def start_server(args, env):
     ]
     log = (ROOT / "bench" / "data" / "gunicorn.log").open("ab")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{args.port}"
-    for _ in range(60):
+    base = f"http://127.0.0.1:{port}"
+    if wait_until_up(base, server):
+        return server, base
+    server.terminate()
+    sys.exit(f"gunicorn did not start on port {port} (in use? see bench/data/gunicorn.log)")
+
+
+def wait_until_up(base, process, tries=60):
+    """Whether `process` answers on `base`. One that has exited (say, its port was taken by
+    something else, which would then answer instead) is a failure, not a success."""
+    for _ in range(tries):
+        if process.poll() is not None:
+            return False
         try:
-            urllib.request.urlopen(base + "/", timeout=10)
-            return server, base
+            urllib.request.urlopen(base + "/healthz", timeout=10)
+            time.sleep(0.5)
+            return process.poll() is None
         except OSError:
             time.sleep(0.5)
+    return False
+
+
+# The upload pool as deploy/systemd/newsroom-uploads.service runs it.
+UPLOAD_POOL = {"workers": 2, "threads": 2, "nice": 5}
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SOCKETS = {
+    "reader": "unix:/run/newsroom/gunicorn.sock",
+    "uploads": "unix:/run/newsroom-uploads/gunicorn.sock",
+}
+
+
+def nginx_config(port, reader_port, uploads_port, media_root, directory):
+    """deploy/nginx/newsroom.conf as production runs it, made runnable on loopback: its
+    upstreams and its TLS server block with the listen, certificate and name lines replaced by
+    a plain-HTTP listen on `port`, the sockets by loopback ports, the /srv paths by ours. The
+    routing (which URLs go to the upload pool), buffering and limits are the file's own."""
+    site = (ROOT / "deploy" / "nginx" / "newsroom.conf").read_text()
+    upstreams = re.findall(r"^upstream \w+ \{.*?^\}", site, re.S | re.M)
+    server = site[site.rindex("\nserver {") :]
+    server = re.sub(r"^\s*(listen|ssl_\w+|server_name)\b[^;]*;\n", "", server, flags=re.M)
+    server = server.replace("server {", f"server {{\n    listen 127.0.0.1:{port};", 1)
+    text = "\n".join(upstreams) + "\n" + server
+    replacements = {
+        SOCKETS["reader"]: f"127.0.0.1:{reader_port}",
+        SOCKETS["uploads"]: f"127.0.0.1:{uploads_port}",
+        "/srv/newsroom/app/staticfiles/": f"{ROOT}/staticfiles/",
+        "/srv/newsroom/media/": f"{media_root}/",
+    }
+    for old, new in replacements.items():
+        if old not in text:
+            sys.exit(f"deploy/nginx/newsroom.conf no longer names {old}: update bench/run.py")
+        text = text.replace(old, new)
+    temp = " ".join(
+        f"{kind}_temp_path {directory}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"daemon off; worker_processes 1; pid {directory}/nginx.pid;\n"
+        f"error_log {directory}/error.log error;\n"
+        "events { worker_connections 4096; }\n"
+        f"http {{ include /etc/nginx/mime.types; access_log off; {temp}\n{text}\n}}\n"
+    )
+
+
+def start_nginx(args, env):
+    """nginx on --port in front of the two pools (already started on --port+1 and +2)."""
+    import atexit
+    import tempfile
+
+    if not Path(NGINX).exists():
+        sys.exit("--upload-shape pool needs nginx (apt-get install nginx), or use 'single'")
+    directory = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    # nginx's workers run as an unprivileged user when started as root: they write here.
+    directory.chmod(0o777)
+    conf = directory / "nginx.conf"
+    conf.write_text(
+        nginx_config(args.port, args.port + 1, args.port + 2, env["MEDIA_ROOT"], directory)
+    )
+    check = subprocess.run(
+        [NGINX, "-t", "-c", str(conf), "-p", str(directory)], capture_output=True, text=True
+    )
+    if check.returncode:
+        sys.exit(f"nginx -t failed:\n{check.stderr}")
+    server = subprocess.Popen(
+        [NGINX, "-c", str(conf), "-p", str(directory)],
+        stdout=subprocess.DEVNULL,
+        stderr=(ROOT / "bench" / "data" / "nginx.log").open("ab"),
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    if wait_until_up(base, server):
+        return server, base
     server.terminate()
-    sys.exit("gunicorn did not start (see bench/data/gunicorn.log)")
+    sys.exit(f"nginx did not start on port {args.port} (in use? see {directory}/error.log)")
 
 
 def fetch(url):
@@ -475,11 +571,30 @@ session.save()
 print(session.session_key)
 """
 
+# This run's images: rendition jobs still queued or running (stopped ones are failures, shown
+# by the missing renditions), and images with renditions. Earlier runs' leftovers are ignored.
 JOBS_LEFT = """
-SELECT (SELECT count(*) FROM jobs_job),
-       (SELECT count(*) FROM images_image
-        WHERE title LIKE 'bench-upload%%' AND renditions::text <> '{}')
+SELECT (SELECT count(*) FROM jobs_job WHERE status <> 'stopped' AND key IN (
+            SELECT 'renditions:' || id FROM images_image WHERE title LIKE %(run)s)),
+       (SELECT count(*) FROM images_image WHERE title LIKE %(run)s AND renditions::text <> '{}')
 """
+RENDITIONS = "SELECT renditions::text FROM images_image WHERE title LIKE %s"
+
+
+def gunicorn_log_size():
+    log = ROOT / "bench" / "data" / "gunicorn.log"
+    return log.stat().st_size if log.exists() else 0
+
+
+def rendition_names(record):
+    """Every file name in an image's renditions record (nested lists and dicts)."""
+    if isinstance(record, str):
+        return [record] if "/" in record else []
+    if isinstance(record, dict):
+        record = list(record.values())
+    if isinstance(record, list):
+        return [name for value in record for name in rendition_names(value)]
+    return []
 
 
 def forty_megapixels():
@@ -496,7 +611,7 @@ def forty_megapixels():
     return out.getvalue()
 
 
-def upload(base, session, data, n):
+def upload(base, session, data, title):
     """One upload through the editor's picker, as the browser sends it; (status, seconds)."""
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
@@ -505,7 +620,7 @@ def upload(base, session, data, n):
     response.read()
     token = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
     boundary = secrets.token_hex(16)
-    fields = {"title": f"bench-upload {n}", "alt_text": "صورة", "focal_x": "0.5", "focal_y": "0.5"}
+    fields = {"title": title, "alt_text": "صورة", "focal_x": "0.5", "focal_y": "0.5"}
     body = b"".join(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
         for k, v in fields.items()
@@ -527,12 +642,14 @@ def upload(base, session, data, n):
     return response.status, time.perf_counter() - started
 
 
-def upload_check(args, env, base, targets, load):
+def upload_check(args, env, base, targets, load, log_start):
     """Readers browse (the article cached and uncached, the home page) for a while alone,
-    then while `args.uploads` editors upload a 40 MP JPEG each at once, with
-    `args.job-workers` workers making the renditions."""
+    then while `args.uploads` editors upload a 40 MP JPEG each at once, then (if they are
+    not done) while the job workers make the renditions. `args.job_workers` workers."""
     session = manage(env, "shell", "-c", SESSION, capture=True).splitlines()[-1]
     data = forty_megapixels()
+    run = secrets.token_hex(4)  # this run's images only, whatever earlier runs left
+    pattern = f"bench-upload {run} %"
     reader_urls = [
         base + quote(targets["article"]),
         base + quote(targets["article"]) + "?nocache=1",
@@ -553,6 +670,9 @@ def upload_check(args, env, base, targets, load):
             thread.join()
         return per_url
 
+    def renditions_state(conn):
+        return conn.execute(JOBS_LEFT, {"run": pattern}).fetchone()
+
     workers = [
         subprocess.Popen(
             ["nice", "-n", "10", PYTHON, "manage.py", "run_worker"],  # as the systemd unit
@@ -563,57 +683,81 @@ def upload_check(args, env, base, targets, load):
         )
         for _ in range(args.job_workers)
     ]
+    load_before = os.getloadavg()
+    after = None
     try:
         settle(base)
         alone = browse(args.duration)
         results = []
         threads = [
-            threading.Thread(target=lambda n=n: results.append(upload(base, session, data, n)))
+            threading.Thread(
+                target=lambda n=n: results.append(
+                    upload(base, session, data, f"bench-upload {run} {n}")
+                )
+            )
             for n in range(args.uploads)
         ]
         started = time.monotonic()
         for thread in threads:
             thread.start()
         during = browse(args.duration)
+        load_during = os.getloadavg()
         for thread in threads:
             thread.join()
         uploads_done = time.monotonic() - started
         renditions_done = None
         with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
-            for _ in range(600):
-                left, ready = conn.execute(JOBS_LEFT).fetchone()
+            left, ready = renditions_state(conn)
+            if ready < args.uploads:
+                # The uploads are answered; the job workers (nice 10) are making renditions.
+                after = browse(args.duration)
+            for _ in range(900):
+                left, ready = renditions_state(conn)
                 if ready >= args.uploads and left == 0:
                     renditions_done = time.monotonic() - started
                     break
                 time.sleep(2)
+            records = [json.loads(row[0]) for row in conn.execute(RENDITIONS, [pattern])]
     finally:
         for worker in workers:
             worker.terminate()
             worker.wait(timeout=60)
-    log = (ROOT / "bench" / "data" / "gunicorn.log").read_text(errors="replace")
+    names = [name for record in records for name in rendition_names(record)]
+    missing = [name for name in names if not (Path(env["MEDIA_ROOT"]) / name).exists()]
+    with (ROOT / "bench" / "data" / "gunicorn.log").open("rb") as log:
+        log.seek(log_start)
+        timeouts = log.read().decode(errors="replace").count("WORKER TIMEOUT")
+    shape = (
+        f"nginx on :{args.port} (deploy/nginx/newsroom.conf) -> reader gunicorn "
+        f"{args.workers} workers x {args.threads} threads; upload pool "
+        f"{UPLOAD_POOL['workers']} x {UPLOAD_POOL['threads']} at nice {UPLOAD_POOL['nice']}"
+        if args.upload_shape == "pool"
+        else f"one gunicorn {args.workers} workers x {args.threads} threads, no nginx"
+    )
     print()
     print(
         f"## {args.uploads} concurrent 40 MP uploads while readers browse, "
         f"{time.strftime('%Y-%m-%d %H:%M')}"
     )
     print(
-        f"gunicorn gthread {args.workers} workers x {args.threads} threads; "
-        f"{args.job_workers} job workers; readers {args.connections} connections over 3 "
-        f"pages, {args.duration}s; load avg {os.getloadavg()[0]:.1f}"
+        f"{shape}; {args.job_workers} job workers (nice 10); readers {args.connections} "
+        f"connections over 3 pages, {args.duration}s windows; load average (1 min) "
+        f"{load_before[0]:.1f} before the uploads, {load_during[0]:.1f} at the end of "
+        f"'during', {os.getloadavg()[0]:.1f} at the end; {os.cpu_count()} cores"
     )
     print()
-    print(
-        "| reader page | alone req/s | alone p50 ms | alone p99 ms "
-        "| during req/s | during p50 ms | during p99 ms | errors |"
-    )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, a, d in zip(
-        ("article cached", "article uncached", "home"), alone, during, strict=True
-    ):
-        print(
-            f"| {name} | {a['rps']:.1f} | {a['p50']:.1f} | {a['p99']:.1f} | {d['rps']:.1f} "
-            f"| {d['p50']:.1f} | {d['p99']:.1f} | {a['errors'] + d['errors']} |"
-        )
+    windows = [("alone", alone), ("during uploads", during)]
+    if after is not None:
+        windows.append(("while renditions are made", after))
+    print("| reader page | window | req/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---:|---:|---:|---:|")
+    for index, name in enumerate(("article cached", "article uncached", "home")):
+        for label, results_of in windows:
+            r = results_of[index]
+            print(
+                f"| {name} | {label} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} "
+                f"| {r['errors']} |"
+            )
     times = sorted(seconds for _, seconds in results)
     statuses = sorted({status for status, _ in results})
     print()
@@ -621,9 +765,11 @@ def upload_check(args, env, base, targets, load):
         f"Uploads: {len(results)} answered (HTTP {statuses}), median "
         f"{statistics.median(times):.2f}s, slowest {times[-1]:.2f}s, all answered in "
         f"{uploads_done:.1f}s; renditions of all done after "
-        + (f"{renditions_done:.0f}s" if renditions_done else "more than 20 min")
+        + (f"{renditions_done:.0f}s" if renditions_done else "more than 30 min")
+        + f"; {len(records)} images, {len(names)} rendition files named, "
+        f"{len(missing)} missing from storage"
     )
-    print(f"gunicorn worker timeouts in its log: {log.count('WORKER TIMEOUT')}")
+    print(f"gunicorn worker timeouts in this run's log: {timeouts}")
 
 
 def main():
@@ -648,7 +794,21 @@ def main():
     shapes = cold_shapes(targets)
     cold_script = COLD_TIMING.replace("URLS", json.dumps(list(shapes.items())))
     cold = json.loads(manage(env, "shell", "-c", cold_script, capture=True).splitlines()[-1])
-    server, base = start_server(args, env)
+    log_start = gunicorn_log_size()
+    extra = []
+    if args.uploads and args.upload_shape == "pool":
+        # Production's shape: nginx in front of the reader pool and the upload pool.
+        server, _ = start_server(args, env, port=args.port + 1)
+        try:
+            extra.append(start_server(args, env, port=args.port + 2, **UPLOAD_POOL)[0])
+            nginx, base = start_nginx(args, env)
+            extra.append(nginx)
+        except SystemExit:
+            for process in [*extra, server]:
+                process.terminate()
+            raise
+    else:
+        server, base = start_server(args, env)
     try:
         _, page = fetch(base + quote(targets["article"]))
         Path(env["NEWSROOM_BENCH_PAGE"]).write_bytes(page)
@@ -664,7 +824,7 @@ def main():
         }
         pages = {name: quote(path, safe="/?=&%") for name, path in pages.items()}
         if args.uploads:
-            upload_check(args, env, base, targets, load)
+            upload_check(args, env, base, targets, load, log_start)
             return
         print(f"client: {load.__name__}, {args.connections} connections, {args.duration}s each")
         # Warm every worker and thread first: the first seconds after start-up are slower.
@@ -701,8 +861,9 @@ def main():
         spike = load(base + "/", args.spike_connections, args.spike_duration)
         rss = worker_rss_mb(server)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in [*extra, server]:
+            process.terminate()
+            process.wait(timeout=30)
 
     load_avg = os.getloadavg()
     print()
