@@ -19,8 +19,8 @@ from django.db.models import Sum
 from articles.models import Article
 from edge.purge import purge_after_commit
 from pagecache import surrogate
-from pagecache.surrogate import edge_purges
 from pagecache.generation import bump_generation, remember, safe
+from pagecache.surrogate import edge_purges
 
 from .counting import current_hour
 
@@ -78,9 +78,10 @@ def refresh_if_stale():
     """The workers' clock: recompute when the remembered ranking is old, one worker at a
     time."""
     state = safe(lambda: cache.get(STATE))
-    if state is None or stale(state):
-        if safe(lambda: cache.add(LOCK, 1, timeout=60), default=False):
-            refresh()
+    if (state is None or stale(state)) and safe(
+        lambda: cache.add(LOCK, 1, timeout=60), default=False
+    ):
+        refresh()
 
 
 def changed():
@@ -96,7 +97,8 @@ def changed():
 
 def public_rows(ids):
     """The remembered ids read back through the visibility rule, in ranking order."""
-    rows = {row.pk: row for row in ROWS.published().filter(pk__in=ids, exclude_from_most_read=False)}
+    public = ROWS.published().filter(pk__in=ids, exclude_from_most_read=False)
+    rows = {row.pk: row for row in public}
     return [rows[pk] for pk in ids if pk in rows]
 
 
