@@ -5,6 +5,8 @@ Bots are told by their User-Agent against crawler-user-agents (a maintained list
 python-requests, headless browsers). A request without a User-Agent is a bot too.
 """
 
+from functools import lru_cache
+
 from crawleruseragents import is_crawler
 
 # Longer than any browser's; matching ~1,500 patterns against a huge header is work for nothing.
@@ -14,7 +16,14 @@ PREFETCH_HEADERS = ("Sec-Purpose", "Purpose", "X-Purpose", "X-Moz")
 
 def is_bot(request):
     agent = request.headers.get("User-Agent", "").strip()
-    return not agent or len(agent) > MAX_USER_AGENT or is_crawler(agent)
+    return not agent or len(agent) > MAX_USER_AGENT or known_crawler(agent)
+
+
+@lru_cache(maxsize=4096)
+def known_crawler(agent):
+    """Matching is ~0.25 ms (60 compiled groups of patterns); a few hundred browser versions
+    send most readings, so the answer is remembered per User-Agent string."""
+    return is_crawler(agent)
 
 
 def is_prefetch(request):
