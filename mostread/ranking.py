@@ -67,11 +67,15 @@ def refresh():
     rows = ranked()
     ids = [row.pk for row in rows]
     previous = safe(lambda: cache.get(STATE))
-    state = {"ids": ids, "hour": current_hour().isoformat(), "at": time.time()}
-    safe(lambda: cache.set(STATE, state, timeout=None))
+    safe(lambda: cache.set(STATE, fresh_state(ids), timeout=None))
     if previous is None or previous.get("ids", [])[:SHOWN] != ids[:SHOWN]:
         changed()
     return rows
+
+
+def fresh_state(ids):
+    """What is remembered: the ranked ids, and the hour and moment they were ranked."""
+    return {"ids": ids, "hour": current_hour().isoformat(), "at": time.time()}
 
 
 def refresh_if_stale():

@@ -66,6 +66,13 @@ def block_headlines(response):
     return [a.clean_text for a in blocks[0].find("ol").find_all("a")]
 
 
+@pytest.fixture(autouse=True)
+def _no_ranking_yet():
+    """Nothing remembered: the first page or refresh ranks (tests/conftest.py remembers an
+    empty ranking for every other test)."""
+    ranking.cache.delete(ranking.STATE)
+
+
 @pytest.fixture
 def purges(monkeypatch):
     """Keys the ranking asked to purge (the purge itself is tested in tests/test_edge.py)."""
