@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('articles', '0013_article_exclude_from_most_read'),
+        ('articles', '0014_article_exclude_from_most_read'),
     ]
 
     operations = [

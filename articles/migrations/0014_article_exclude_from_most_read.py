@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_article_push_breaking'),
+        ('articles', '0013_upload_date_validator'),
     ]
 
     operations = [
