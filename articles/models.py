@@ -333,6 +333,12 @@ class Article(models.Model):
         help_text="يُرسل إشعار بالعنوان والصورة إلى كل قارئ اشترك في تنبيهات الأخبار العاجلة، "
         "لحظة ظهور المقال للقراء، مرة واحدة لكل قارئ.",
     )
+    exclude_from_most_read = models.BooleanField(
+        "استبعاد من الأكثر قراءة",
+        default=False,
+        help_text="لا يظهر المقال في قائمة «الأكثر قراءة» مهما كثرت قراءاته (خبر حساس، "
+        "أو قراءات غير طبيعية). يختفي منها فور الحفظ، ويعود إليها عند إزالة العلامة.",
+    )
     breaking_until = models.DateTimeField(
         "عاجل حتى",
         validators=[validate_date_range],

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "autosave",
     "proposals",
     "edge",
+    "mostread",  # «الأكثر قراءة»: the beacon, hourly counts, the block (README "Most read")
     *(["bench"] if BENCH_VIEWS else []),  # generate_dataset and the minimal view
 ]
 
@@ -181,6 +182,8 @@ TEMPLATES = [
             "context_processors": [
                 "core.context_processors.site",
                 "articles.context_processors.chrome",
+                # «الأكثر قراءة» on home and article pages, lazy like the chrome.
+                "mostread.context_processors.most_read",
             ],
         },
     },
@@ -384,6 +387,19 @@ EDGE_FASTLY_API = os.environ.get("EDGE_FASTLY_API", "https://api.fastly.com")
 EDGE_REPURGE_SECONDS = int(os.environ.get("EDGE_REPURGE_SECONDS", "5"))
 # Seconds a purge request may take before it is left to a background retry.
 EDGE_PURGE_TIMEOUT = float(os.environ.get("EDGE_PURGE_TIMEOUT", "2"))
+
+# --- Most read (mostread/, README "Most read") --------------------------------------------------
+
+# Readings are counted in the database (one UPDATE per beacon) unless this names a Redis
+# (e.g. redis://127.0.0.1:6379/5): then a beacon is one HINCRBY and the workers' clock moves
+# the counts into the database every MOSTREAD_FLUSH_SECONDS.
+MOSTREAD_REDIS_URL = os.environ.get("MOSTREAD_REDIS_URL", "")
+MOSTREAD_FLUSH_SECONDS = int(os.environ.get("MOSTREAD_FLUSH_SECONDS", "60"))
+# The ranking is recomputed at most this often (and when the hour turns); the pages showing
+# it are purged only when the list shown changed.
+MOSTREAD_REFRESH_SECONDS = int(os.environ.get("MOSTREAD_REFRESH_SECONDS", "300"))
+# Hourly counts older than this are deleted (the block reads the last 24 hours).
+MOSTREAD_KEEP_HOURS = int(os.environ.get("MOSTREAD_KEEP_HOURS", "48"))
 
 # --- Language and time --------------------------------------------------------------------------
 

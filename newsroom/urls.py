@@ -75,6 +75,8 @@ urlpatterns = [
     # address at the root gives it the whole site as scope.
     path("push/", include("distribution.urls")),
     path("sw.js", push_views.service_worker, name="service_worker"),
+    # «الأكثر قراءة»: the article page's beacon (mostread/views.py), POST only, 204.
+    path("r/", include("mostread.urls")),
 ]
 
 handler400 = "security.bad_requests.bad_request"

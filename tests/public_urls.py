@@ -49,6 +49,8 @@ NOT_PUBLIC = {
     "service_worker": "Web Push's service worker, /sw.js: a fixed script from static/, no "
     "content, revalidated by browsers (Cache-Control: no-cache), so not in the page cache",
     "push_token": "Web Push: a CSRF token for the two POSTs, never cached; no content",
+    "most_read_beacon": "«الأكثر قراءة»: POST only, answers 204 with no body; counts a reading "
+    "of a public article, never cached (tests/test_mostread.py)",
     "healthz": "liveness probe for the process supervisor; JSON, lists no articles",
     "readyz": "readiness probe for the load balancer; JSON, lists no articles",
     "admin_login_throttled": "the admin's login form (throttled); lists no articles",

@@ -517,6 +517,7 @@ def test_compare_and_restore_cover_every_editable_field_in_form_order(
         "breaking_until": now + timedelta(hours=1),
         "post_to_telegram": True,
         "push_breaking": True,
+        "exclude_from_most_read": True,
         "review_note": "ملاحظة",
     }
     with reversion.create_revision():

@@ -57,8 +57,12 @@ def page_at(browser, live_server):
     every request that leaves the live server's host."""
     contexts = []
 
-    def open_page(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def open_page(width=1280, height=900, user_agent=None):
+        # user_agent: Chromium's own says HeadlessChrome, which the most-read count treats
+        # as a bot; tests of a reader's count pass a desktop or phone browser's.
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, user_agent=user_agent
+        )
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
