@@ -9,7 +9,6 @@ never reach either database as query syntax, so no operator a reader types means
 """
 
 import functools
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -137,44 +136,63 @@ def newest_matches(query):
     return Results.newest(matches(query))
 
 
-# PostgreSQL's own estimate of how many articles have every word (its planner's rule for
+# How many articles have every word, and whether few enough to read them all through the
+# GIN index, in one query. First PostgreSQL's own estimate (its planner's rule for
 # `tsvector @@ tsquery`, from what ANALYZE keeps in pg_stats): a lexeme among the column's
 # most common elements has its measured frequency, any other min(0.005, the rarest measured
-# / 2); the frequencies of several words are multiplied. One query, on catalog rows only.
+# / 2); the frequencies of several words are multiplied. That product assumes the words
+# independent; words that go together (الأمم المتحدة, دير الزور) meet far more often than it
+# says. So when the estimate is under the bound, the matches are counted up to the bound
+# from the GIN index (its bitmap and the visibility map; the rows themselves are not read
+# where the table is vacuumed): the choice rests on the count, the estimate only spares
+# counting words that are each common (their bitmaps are the large ones).
 PG_ESTIMATE = """
-SELECT c.reltuples, c.reltuples * coalesce((
-    SELECT exp(sum(ln(coalesce(
-        s.most_common_elem_freqs[array_position(s.most_common_elems::text::text[], w.lexeme)],
-        least(0.005, s.most_common_elem_freqs[cardinality(s.most_common_elems::text::text[]) + 1]
-            / 2)
-    ))))
-    FROM unnest(to_tsvector('arabic'::regconfig, %s)) w
-), 0.005)
-FROM pg_class c
-LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname
-    AND s.attname = 'search_vector'
-WHERE c.oid = 'articles_article'::regclass
+WITH stats AS (
+    SELECT greatest(c.reltuples, 1) AS articles, c.reltuples * coalesce((
+        SELECT exp(sum(ln(coalesce(
+            s.most_common_elem_freqs[array_position(s.most_common_elems::text::text[], w.lexeme)],
+            least(0.005,
+                s.most_common_elem_freqs[cardinality(s.most_common_elems::text::text[]) + 1] / 2)
+        ))))
+        FROM unnest(to_tsvector('arabic'::regconfig, %(words)s)) w
+    ), 0.005) AS expected
+    FROM pg_class c
+    LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = c.relname
+        AND s.attname = 'search_vector'
+    WHERE c.oid = 'articles_article'::regclass
+), bound AS (
+    SELECT articles, expected, ceil(sqrt(%(cap)s * articles))::bigint AS bound FROM stats
+)
+SELECT articles, expected, bound, CASE WHEN expected < bound THEN (
+    SELECT count(*) FROM (
+        SELECT FROM articles_article
+        WHERE search_vector @@ plainto_tsquery('arabic'::regconfig, %(words)s)
+        LIMIT (SELECT bound FROM bound)
+    ) counted
+) END
+FROM bound
 """
 
 
 def estimated_matches(query):
-    """(articles expected to have every word of `query`, articles in all), PostgreSQL's
-    planner statistics read, not the articles: about a millisecond at any size."""
+    """(articles with every word of `query`: counted up to the bound when few are
+    expected, else expected; articles in all; the bound), read from PostgreSQL's
+    statistics and, for words expected to be rare, from its GIN index."""
+    cap = settings.NEWSROOM_SEARCH_MAX_RESULTS
     with connections[Article.objects.db].cursor() as cursor:
-        cursor.execute(PG_ESTIMATE, [" ".join(query.words)])
-        articles, found = cursor.fetchone()
-    return max(found or 0, 0), max(articles, 0)
+        cursor.execute(PG_ESTIMATE, {"words": " ".join(query.words), "cap": cap})
+        articles, expected, bound, counted = cursor.fetchone()
+    return (expected if counted is None else counted), articles, bound
 
 
 def expects_few_matches(query):
     """Whether reading every match through the text (GIN) index visits fewer rows than
     walking the date index until the newest matches are found. With N articles, M matches
     and a cap of C, the walk reads about C * N / M rows (M / N of them match), the text
-    index M: the text index is cheaper while M * M < C * N (at a million articles and
-    a cap of 1,000: M under about 32,000, 3 % of the archive)."""
-    found, articles = estimated_matches(query)
-    cap = settings.NEWSROOM_SEARCH_MAX_RESULTS
-    return found < math.sqrt(cap * max(articles, 1))
+    index M: the text index is cheaper while M < sqrt(C * N), the bound (at a million
+    articles and a cap of 1,000: 31,623, 3 % of the archive)."""
+    found, _, bound = estimated_matches(query)
+    return found < bound
 
 
 def newest_through_text_index(query):

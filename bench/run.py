@@ -153,6 +153,7 @@ print(json.dumps({
     "author": f"/authors/{author.username}/" if author else "/authors/none/",
     "word": article.headline.split()[0],
     "second_word": article.headline.split()[1].strip(":"),
+    "third_word": article.headline.split()[2],
     # The generator numbers each headline: a number is a word exactly one article has.
     "rare_word": oldest.headline.rsplit("(", 1)[-1].strip(")"),
     "oldest": oldest.get_absolute_url(),
@@ -214,7 +215,7 @@ ABSENT_WORD = "زمردستان"
 def cold_shapes(targets):
     """The shapes a slow case could hide in: common, rare, absent and two-word searches,
     a deep search page, the oldest article, deep section pages and every sitemap page."""
-    word, second = targets["word"], targets["second_word"]
+    word, second, third = targets["word"], targets["second_word"], targets["third_word"]
     shapes = {
         "home": "/",
         "article newest": targets["article"],
@@ -224,6 +225,9 @@ def cold_shapes(targets):
         "section p2000": targets["section"] + "?page=2000",
         f"search common word ({word})": "/search/?q=" + word,
         f"search two words ({word} {second})": "/search/?q=" + word + " " + second,
+        f"search three words ({word} {second} {third})": (
+            "/search/?q=" + word + " " + second + " " + third
+        ),
         f"search absent word ({ABSENT_WORD})": "/search/?q=" + ABSENT_WORD,
         f"search one-article word ({targets['rare_word']})": "/search/?q=" + targets["rare_word"],
         f"search page 20 ({word})": "/search/?q=" + word + "&page=20",

@@ -284,8 +284,9 @@ def test_search_page_query_count_does_not_grow_with_results(
     for n in range(30):
         make_article(headline=f"الحسكة {n}", lead_image=make_image() if n % 2 else None)
     # The newest matches' ids (which also count them) and the page; the other two are every
-    # page's navigation and breaking strip.
-    with django_assert_max_num_queries(4):
+    # page's navigation and breaking strip. PostgreSQL first counts or estimates the matches
+    # to choose its index (one more).
+    with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 4):
         client.get(reverse("search"), {"q": "الحسكة"})
 
 
@@ -418,7 +419,8 @@ def test_a_rare_or_absent_word_is_found_through_the_text_index_in_a_large_archiv
 def generate_mixed_archive(template, count):
     """`count` copies of `template` whose words have mixed frequencies: «سجن» in about one
     article in five (headline or body), «زلزال» in one in seven, «نفط» in one in three,
-    «دمشق» in one in five, each independently of the others; one copy in fifty a draft.
+    «دمشق» in one in five, each independently of the others, and «دير زور» together in one
+    in six (words that go together, as place names do); one copy in fifty a draft.
     Three copies share each minute, so the order among equal dates (by id) counts."""
     columns = [
         f.column
@@ -437,7 +439,8 @@ def generate_mixed_archive(template, count):
             " || CASE WHEN g %% 3 = 0 THEN ' نفط' ELSE '' END, "
             "t.search_body || CASE WHEN g %% 7 = 0 THEN ' زلزال' ELSE '' END"
             " || CASE WHEN g %% 11 = 1 THEN ' سجن سجن' ELSE '' END"
-            " || CASE WHEN g %% 5 = 2 THEN ' دمشق' ELSE '' END, "
+            " || CASE WHEN g %% 5 = 2 THEN ' دمشق' ELSE '' END"
+            " || CASE WHEN g %% 6 = 0 THEN ' دير زور' ELSE '' END, "
             "t.published_at - (g / 3) * interval '1 minute' "
             "FROM articles_article t, generate_series(1, %s) g WHERE t.id = %s",
             [count, template.pk],
@@ -452,6 +455,7 @@ MIXED_QUERIES = [
     "نفط دمشق",
     "سجن زلزال دمشق",
     "سجن زلزال دمشق نفط",
+    "دير زور",
     "زمردستان",
     "سجن زمردستان",
     "12345",
@@ -473,7 +477,9 @@ def test_words_that_are_each_common_but_rarely_meet_are_read_through_the_text_in
         plan = search.newest_matches(query).explain()
         assert "article_search_gin" in plan, (words, plan)
         assert "article_pub_id" not in plan and "article_live" not in plan, (words, plan)
-    for words in ["سجن", "نفط"]:
+    # «دير زور»: PostgreSQL expects 1 in 36 (the words' frequencies multiplied), 833 of
+    # 30,000, but the two go together (5,000): counted, they walk the date index.
+    for words in ["سجن", "نفط", "دير زور"]:
         query = search.Query.parse(words)
         assert not search.expects_few_matches(query), words
         plan = search.newest_matches(query).explain()
