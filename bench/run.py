@@ -63,6 +63,11 @@ def parse_args():
         help="instead of the page table: N concurrent 40 MP uploads while readers browse",
     )
     parser.add_argument("--job-workers", type=int, default=2, help="with --uploads")
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only the in-process cold table (issue 26's method), no server, no load",
+    )
     # Live coverage (bench/live_scenario.py): run that scenario instead of the page table.
     parser.add_argument("--live", action="store_true", help="the live coverage scenario")
     parser.add_argument("--live-readers", type=int, default=500)
@@ -581,6 +586,23 @@ def upload_check(args, env, base, targets, load):
     print(f"gunicorn worker timeouts in its log: {log.count('WORKER TIMEOUT')}")
 
 
+def print_cold(cold, load_before):
+    print("Cold pages, in process (test client, dummy cache, median of 5 after a warm-up):")
+    print()
+    print("| page | ms | queries | HTTP |")
+    print("|---|---:|---:|---:|")
+    for label, (status, ms, queries) in cold.items():
+        print(f"| {label} | {ms:,.0f} | {queries} | {status} |")
+    print()
+    # The machine may be shared: the timings mean little without it.
+    print(
+        "Load average (1, 5, 15 min) before: "
+        + ", ".join(f"{x:.1f}" for x in load_before)
+        + "; after: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
+
+
 def main():
     args = parse_args()
     env = environment(args)
@@ -600,7 +622,10 @@ def main():
     admin = json.loads(manage(env, "shell", "-c", timing, capture=True).splitlines()[-1])
     shapes = cold_shapes(targets)
     cold_script = COLD_TIMING.replace("URLS", json.dumps(list(shapes.items())))
+    load_before = os.getloadavg()
     cold = json.loads(manage(env, "shell", "-c", cold_script, capture=True).splitlines()[-1])
+    if args.cold_only:
+        return print_cold(cold, load_before)
     server, base = start_server(args, env)
     try:
         _, page = fetch(base + quote(targets["article"]))
@@ -684,12 +709,7 @@ def main():
         f"{spike['errors']} errors"
     )
     print()
-    print("Cold pages, in process (test client, dummy cache, median of 5 after a warm-up):")
-    print()
-    print("| page | ms | queries | HTTP |")
-    print("|---|---:|---:|---:|")
-    for label, (status, ms, queries) in cold.items():
-        print(f"| {label} | {ms:,.0f} | {queries} | {status} |")
+    print_cold(cold, load_before)
     print()
     print("Worker RSS after the run: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
     print(
