@@ -145,7 +145,7 @@ def newest_matches(query):
 # is under the bound, the newest articles are sampled (through the date index, 50 matches'
 # worth at the bound's frequency: 1,580 articles at a million) and the words' frequency
 # among them decides. The sample is also what the walk's cost depends on. Counting the
-# matches from the GIN index instead cost as much as reading them (PostgreSQL rechecks each
+# matches from the GIN index instead cost as much as reading them (PostgreSQL fetched each
 # article of a text-search bitmap): 160 ms for two common words at 890,000.
 PG_ESTIMATE = """
 WITH stats AS (
