@@ -284,8 +284,8 @@ def test_search_page_query_count_does_not_grow_with_results(
     for n in range(30):
         make_article(headline=f"الحسكة {n}", lead_image=make_image() if n % 2 else None)
     # The newest matches' ids (which also count them) and the page; the other two are every
-    # page's navigation and breaking strip. PostgreSQL first counts or estimates the matches
-    # to choose its index (one more).
+    # page's navigation and breaking strip. PostgreSQL first judges how many articles have
+    # the words, to choose its index (one more).
     with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 4):
         client.get(reverse("search"), {"q": "الحسكة"})
 
@@ -478,7 +478,7 @@ def test_words_that_are_each_common_but_rarely_meet_are_read_through_the_text_in
         assert "article_search_gin" in plan, (words, plan)
         assert "article_pub_id" not in plan and "article_live" not in plan, (words, plan)
     # «دير زور»: PostgreSQL expects 1 in 36 (the words' frequencies multiplied), 833 of
-    # 30,000, but the two go together (5,000): counted, they walk the date index.
+    # 30,000, but the two go together (5,000): sampled, they walk the date index.
     for words in ["سجن", "نفط", "دير زور"]:
         query = search.Query.parse(words)
         assert not search.expects_few_matches(query), words
@@ -544,6 +544,7 @@ def test_each_search_shape_has_the_same_query_count(
     for n in range(45):
         make_article(headline=f"خبر عن الحسكة {n}")
     params = query if isinstance(query, dict) else {"q": query}
-    # PostgreSQL asks its planner first how many articles have the words (one EXPLAIN).
+    # PostgreSQL first judges how many articles have the words (its statistics, then a
+    # sample of the newest articles: one query) to choose its index.
     with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 4):
         assert client.get(reverse("search"), params).status_code == 200
