@@ -81,6 +81,11 @@ def parse_args():
         "nice 5, as deploy/systemd/newsroom-uploads.service); 'single' = one gunicorn on "
         "--port, no nginx (the shape measured before session 10)",
     )
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="only the in-process cold table (issue 26's method), no server, no load",
+    )
     # Live coverage (bench/live_scenario.py): run that scenario instead of the page table.
     parser.add_argument("--live", action="store_true", help="the live coverage scenario")
     parser.add_argument("--live-readers", type=int, default=500)
@@ -211,6 +216,7 @@ print(json.dumps({
     "author": f"/authors/{author.username}/" if author else "/authors/none/",
     "word": article.headline.split()[0],
     "second_word": article.headline.split()[1].strip(":"),
+    "third_word": article.headline.split()[2],
     # The generator numbers each headline: a number is a word exactly one article has.
     "rare_word": oldest.headline.rsplit("(", 1)[-1].strip(")"),
     "oldest": oldest.get_absolute_url(),
@@ -272,7 +278,7 @@ ABSENT_WORD = "زمردستان"
 def cold_shapes(targets):
     """The shapes a slow case could hide in: common, rare, absent and two-word searches,
     a deep search page, the oldest article, deep section pages and every sitemap page."""
-    word, second = targets["word"], targets["second_word"]
+    word, second, third = targets["word"], targets["second_word"], targets["third_word"]
     shapes = {
         "home": "/",
         "article newest": targets["article"],
@@ -282,6 +288,9 @@ def cold_shapes(targets):
         "section p2000": targets["section"] + "?page=2000",
         f"search common word ({word})": "/search/?q=" + word,
         f"search two words ({word} {second})": "/search/?q=" + word + " " + second,
+        f"search three words ({word} {second} {third})": (
+            "/search/?q=" + word + " " + second + " " + third
+        ),
         f"search absent word ({ABSENT_WORD})": "/search/?q=" + ABSENT_WORD,
         f"search one-article word ({targets['rare_word']})": "/search/?q=" + targets["rare_word"],
         f"search page 20 ({word})": "/search/?q=" + word + "&page=20",
@@ -772,6 +781,23 @@ def upload_check(args, env, base, targets, load, log_start):
     print(f"gunicorn worker timeouts in this run's log: {timeouts}")
 
 
+def print_cold(cold, load_before):
+    print("Cold pages, in process (test client, dummy cache, median of 5 after a warm-up):")
+    print()
+    print("| page | ms | queries | HTTP |")
+    print("|---|---:|---:|---:|")
+    for label, (status, ms, queries) in cold.items():
+        print(f"| {label} | {ms:,.0f} | {queries} | {status} |")
+    print()
+    # The machine may be shared: the timings mean little without it.
+    print(
+        "Load average (1, 5, 15 min) before: "
+        + ", ".join(f"{x:.1f}" for x in load_before)
+        + "; after: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
+
+
 def main():
     args = parse_args()
     env = environment(args)
@@ -793,7 +819,10 @@ def main():
     admin = json.loads(manage(env, "shell", "-c", timing, capture=True).splitlines()[-1])
     shapes = cold_shapes(targets)
     cold_script = COLD_TIMING.replace("URLS", json.dumps(list(shapes.items())))
+    load_before = os.getloadavg()
     cold = json.loads(manage(env, "shell", "-c", cold_script, capture=True).splitlines()[-1])
+    if args.cold_only:
+        return print_cold(cold, load_before)
     log_start = gunicorn_log_size()
     extra = []
     if args.uploads and args.upload_shape == "pool":
@@ -892,12 +921,7 @@ def main():
         f"{spike['errors']} errors"
     )
     print()
-    print("Cold pages, in process (test client, dummy cache, median of 5 after a warm-up):")
-    print()
-    print("| page | ms | queries | HTTP |")
-    print("|---|---:|---:|---:|")
-    for label, (status, ms, queries) in cold.items():
-        print(f"| {label} | {ms:,.0f} | {queries} | {status} |")
+    print_cold(cold, load_before)
     print()
     print("Worker RSS after the run: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
     print(
