@@ -9,6 +9,14 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
+from articles import sitemaps
+
+
+def article_sitemap_page(article):
+    page = sitemaps.block_of(article.pk)
+    return reverse("sitemap_articles") + ("" if page == 1 else f"?p={page}")
+
+
 # name -> function(world) -> list of paths. `world` has .article (public), .section, .tag,
 # .author: objects shared with every non-public canary article.
 PUBLIC_URLS = {
@@ -29,7 +37,8 @@ PUBLIC_URLS = {
     "feed_tag": lambda w: [reverse("feed_tag", args=[w.tag.slug])],
     "feed_tag_atom": lambda w: [reverse("feed_tag_atom", args=[w.tag.slug])],
     "sitemap": lambda w: [reverse("sitemap")],
-    "sitemap_articles": lambda w: [reverse("sitemap_articles")],
+    # The page holding the world's article (pages are blocks of ids).
+    "sitemap_articles": lambda w: [article_sitemap_page(w.article)],
     "sitemap_section": lambda w: [
         reverse("sitemap_section", args=[name]) for name in ["sections", "tags"]
     ],
