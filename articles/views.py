@@ -5,6 +5,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from .body.links import resolve_article_links
 from .body.read_also import insert_read_also
 from .context_processors import nav_sections
 from .models import Article, Correction
-from .paginators import DeferredJoinPaginator
+from .paginators import ListingPage
 from .presentation import reading_minutes
 from .related import related_articles, suggested
 from .search import Query, search_articles, with_highlights
@@ -36,17 +37,23 @@ LATEST = 8
 PER_SECTION = 4
 
 
-def paginate(request, queryset, allow_empty=True):
-    """A page of `queryset`; a page number that is not a positive integer in range is a 404.
-    With allow_empty=False an empty list is a 404 too (tag and author pages)."""
+def page_number(request):
+    """The listing's ?page=, a positive integer of at most six ASCII digits, or a 404."""
     number = request.GET.get("page", "1")
     # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
-    if not (number.isascii() and number.isdigit()) or len(number) > 6:
+    if not (number.isascii() and number.isdigit()) or len(number) > 6 or int(number) < 1:
         raise Http404
-    paginator = DeferredJoinPaginator(queryset, PAGE_SIZE, allow_empty_first_page=allow_empty)
-    if not 1 <= int(number) <= paginator.num_pages:
+    return int(number)
+
+
+def paginate(request, queryset, allow_empty=True):
+    """A page of a listing, without a total (`ListingPage`); a page past the last is a 404,
+    and with allow_empty=False an empty list is a 404 too (tag and author pages)."""
+    number = page_number(request)
+    page = ListingPage.read(queryset, number, PAGE_SIZE)
+    if not page and (number > 1 or not allow_empty):
         raise Http404
-    return paginator.page(int(number))
+    return page
 
 
 def section_blocks(sections, shown, per_section=PER_SECTION):
@@ -191,7 +198,12 @@ def author_detail(request, username):
 
 def search(request):
     query = Query.parse(request.GET.get("q", ""))
-    page = with_highlights(paginate(request, search_articles(query)), query)
+    # Search keeps its total: its matches are read (up to the cap) to be ranked anyway.
+    results = Paginator(search_articles(query), PAGE_SIZE)
+    number = page_number(request)
+    if number > results.num_pages:
+        raise Http404
+    page = with_highlights(results.page(number), query)
     surrogate.add("home")  # any publication may change any result
     surrogate.cards(page)
     context = {

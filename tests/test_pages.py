@@ -398,7 +398,7 @@ def make_corpus(count, make_article, make_section, make_image, editor, journalis
     return made
 
 
-BUDGETS = {"article": 8, "home": 12, "section": 6, "tag": 6, "author": 6}
+BUDGETS = {"article": 8, "home": 12, "section": 5, "tag": 5, "author": 5}
 
 
 def test_every_page_runs_a_fixed_number_of_queries_with_10_and_100_articles(

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.paginators import DeferredJoinPaginator, EstimatedCountPaginator
+from articles.paginators import EstimatedCountPaginator, ListingPage
 
 
 @pytest.fixture
@@ -30,15 +30,31 @@ def archive(make_section):
     return section.articles.published().for_listing()
 
 
-def test_a_deferred_join_page_holds_the_same_articles_in_the_same_order(archive):
-    plain, deferred = Paginator(archive, 20), DeferredJoinPaginator(archive, 20)
-    assert deferred.num_pages == plain.num_pages == 5
+def test_a_listing_page_holds_the_same_articles_in_the_same_order(archive):
+    plain = Paginator(archive, 20)
+    assert plain.num_pages == 5
     for number in plain.page_range:
-        assert list(deferred.page(number)) == list(plain.page(number))
+        page, expected = ListingPage.read(archive, number, 20), plain.page(number)
+        assert list(page) == list(expected)
+        assert page.has_next() == expected.has_next()
+        assert page.has_previous() == expected.has_previous()
+        assert page.start_index() == expected.start_index()
+    assert not ListingPage.read(archive, 6, 20)
 
 
-def test_a_deferred_join_page_keeps_the_listing_joins(archive, django_assert_num_queries):
-    page = DeferredJoinPaginator(archive, 20).page(3)
+def test_the_last_full_page_of_a_listing_has_no_next_page(archive):
+    """81 public articles: page 4 of 27 is full and the last; page 4 of 20 is not."""
+    assert len(ListingPage.read(archive, 3, 27)) == 27
+    assert not ListingPage.read(archive, 3, 27).has_next()
+    assert ListingPage.read(archive, 4, 20).has_next()
+    assert not ListingPage.read(archive, 5, 20).has_next()
+
+
+def test_a_listing_page_never_counts_and_keeps_the_joins(archive, django_assert_num_queries):
+    with CaptureQueriesContext(connection) as queries:
+        page = ListingPage.read(archive, 3, 20)
+    assert len(queries) == 2
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
     with django_assert_num_queries(0):
         assert all(article.section.name for article in page)
 
@@ -77,24 +93,6 @@ def test_the_admin_changelist_runs_no_full_count(client, archive, make_user, mon
         and "WHERE" not in q["sql"]
     ]
     assert not full_counts
-
-
-def test_a_listing_count_is_remembered_until_content_changes(
-    archive, settings, django_assert_num_queries, django_capture_on_commit_callbacks
-):
-    settings.PAGE_CACHE_ENABLED = True
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "paginator-count-test",
-        }
-    }
-    assert DeferredJoinPaginator(archive, 20).count == 81
-    with django_assert_num_queries(0):
-        assert DeferredJoinPaginator(archive, 20).count == 81
-    with django_capture_on_commit_callbacks(execute=True):
-        Article.objects.filter(status=Article.Status.PUBLISHED).first().delete()
-    assert DeferredJoinPaginator(archive, 20).count == 80
 
 
 @pytest.mark.postgres

@@ -17,9 +17,9 @@ from tags.models import Tag
 BUDGETS = {
     "article": 8,
     "home": 12,
-    "section": 6,
-    "tag": 6,
-    "author": 6,
+    "section": 5,
+    "tag": 5,
+    "author": 5,
     "feed": 5,
     "sitemap": 4,
 }

@@ -15,6 +15,8 @@ from articles.management.commands import rebuild_search
 from articles.models import Article
 from articles.search import PG_MATCHES, Query, highlight, search_articles
 
+from .dom import parse_html
+
 # (spelling in the article, spelling the reader types): each must find the article.
 SPELLINGS = [
     ("مرّة", "مرة"),
@@ -167,10 +169,13 @@ def test_results_are_paginated(client, make_article):
     for n in range(25):
         make_article(headline=f"الحسكة {n}")
     _, first = results_page(client, "الحسكة")
-    _, second = results_page(client, "الحسكة", page="2")
+    response, second = results_page(client, "الحسكة", page="2")
     assert len(first.links) == 20
     assert len(second.links) == 5
     assert not set(first.links) & set(second.links)
+    # Unlike a listing, results keep their total: they are read (up to the cap) to be ranked.
+    nav = parse_html(response.content).find("nav", cls="pagination")
+    assert nav.find("span").clean_text == "صفحة 2 من 2"
 
 
 def test_a_common_word_ranks_only_its_newest_matches_and_says_so(client, make_article, settings):
