@@ -114,6 +114,25 @@ def test_two_queries_whatever_the_number_of_tags(
     assert len(shown) == 6
 
 
+@pytest.mark.postgres
+def test_the_tag_weights_are_counted_from_the_tag_index_alone(make_article):
+    """Counting ids read every carrier's row: 49 ms of a live-ranked article page at a million
+    articles, against 2 ms from the index. The plan, not a timing: with sequential and bitmap
+    scans ruled out, the count must be an index-only scan."""
+    article = make_article(tags=["الحسكة", "القامشلي"])
+    for _ in range(3):
+        make_article(tags=["الحسكة"])
+    with CaptureQueriesContext(connection) as queries:
+        related_articles(Article.objects.get(pk=article.pk))
+    (counting,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + counting)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan" in plan, plan
+
+
 def test_linked_article_ids_reads_relative_and_absolute_links():
     body = (
         '<p><a href="/articles/12/x/">a</a> <a href="https://site.example/articles/7/">b</a>'
