@@ -14,6 +14,8 @@ from django.utils import timezone
 from articles.models import Article, ArticleTag
 from tags.models import Tag
 
+from .public_urls import article_sitemap_page
+
 BUDGETS = {
     "article": 8,
     "home": 12,
@@ -71,7 +73,8 @@ def pages(world):
         "tag": lambda: reverse("tag", args=[world["tag"].slug]),
         "author": lambda: reverse("author", args=[world["author"].username]),
         "feed": lambda: reverse("feed_latest"),
-        "sitemap": lambda: reverse("sitemap_section", args=["articles"]),
+        # The page holding the article: pages are blocks of ids (articles/sitemaps.py).
+        "sitemap": lambda: article_sitemap_page(world["article"]),
     }
 
 
