@@ -209,11 +209,15 @@ oldest, unranked = live.order_by("published_at", "id")[:2]
 section = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
 tag = Tag.objects.annotate(n=Count("article_items")).order_by("-n").first()
 author = article.authors.first()
+def last_page(articles):
+    return max(1, -(-articles.count() // 20))
 print(json.dumps({
     "article": article.get_absolute_url(),
     "section": f"/sections/{section.slug}/",
     "tag": f"/tags/{tag.slug}/",
     "author": f"/authors/{author.username}/" if author else "/authors/none/",
+    "tag_last": last_page(live.filter(tagged_items__tag=tag)),
+    "author_last": last_page(live.filter(authors=author)) if author else 1,
     "word": article.headline.split()[0],
     "second_word": article.headline.split()[1].strip(":"),
     "third_word": article.headline.split()[2],
@@ -311,6 +315,13 @@ def cold_shapes(targets):
         "section p1": targets["section"],
         "section p200": targets["section"] + "?page=200",
         "section p2000": targets["section"] + "?page=2000",
+        # The biggest tag's and the newest article's author's first and last pages.
+        "tag p1": targets["tag"],
+        f"tag last page (p{targets['tag_last']})": targets["tag"] + f"?page={targets['tag_last']}",
+        "author p1": targets["author"],
+        f"author last page (p{targets['author_last']})": (
+            targets["author"] + f"?page={targets['author_last']}"
+        ),
         f"search common word ({word})": "/search/?q=" + word,
         f"search two words ({word} {second})": "/search/?q=" + word + " " + second,
         f"search three words ({word} {second} {third})": (
