@@ -49,7 +49,7 @@ class ListingPage(Sequence):
 
     Two queries whatever the page: the ids first (`OFFSET` over an index holding every
     column the visibility rule reads is an index-only scan: skipped rows never touch the
-    table), then those rows with the listing's joins. `page` is None past the last page."""
+    table), then those rows with the listing's joins. Past the last page it is empty."""
 
     paginator = None  # no total: templates leave out «من N»
 

@@ -198,9 +198,9 @@ def author_detail(request, username):
 
 def search(request):
     query = Query.parse(request.GET.get("q", ""))
+    number = page_number(request)  # before searching: a bad page number costs nothing
     # Search keeps its total: its matches are read (up to the cap) to be ranked anyway.
     results = Paginator(search_articles(query), PAGE_SIZE)
-    number = page_number(request)
     if number > results.num_pages:
         raise Http404
     page = with_highlights(results.page(number), query)
